@@ -1,0 +1,160 @@
+"""Customer organisations (``Account``) and the people who use the portal (``User``)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .validators import normalise_uai, validate_uai
+
+
+class AccountKind(models.TextChoices):
+    COMPANY = "company", _("Company")
+    SCHOOL = "school", _("School")
+    INDIVIDUAL = "individual", _("Individual")
+
+
+class Account(models.Model):
+    """A customer organisation. Every customer object belongs to exactly one account."""
+
+    Kind = AccountKind
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMPANY)
+    uai = models.CharField(
+        _("UAI code"),
+        max_length=8,
+        blank=True,
+        validators=[validate_uai],
+        help_text=_("Schools only: 7 digits and the check letter."),
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("customer account")
+        verbose_name_plural = _("customer accounts")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=AccountKind.values),
+                name="account_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="school") | ~models.Q(uai=""),
+                name="account_school_has_uai",
+                violation_error_message=_("A school needs its UAI code."),
+            ),
+            models.UniqueConstraint(
+                fields=["uai"],
+                condition=~models.Q(uai=""),
+                name="account_uai_unique",
+                violation_error_message=_("Another account already has this UAI code."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        self.uai = normalise_uai(self.uai) if self.uai else ""
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def normalize_email(self, email: str | None) -> str:
+        return (email or "").strip().lower()
+
+    def _create_user(self, email: str, password: str | None, **extra_fields) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields) -> User:
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> User:
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email: str) -> User:
+        return self.get(email__iexact=self.normalize_email(email))
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. A customer user belongs to one account; staff belong to none."""
+
+    email = models.EmailField(_("e-mail"), max_length=254, unique=True)
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    account = models.ForeignKey(
+        Account,
+        verbose_name=_("account"),
+        related_name="users",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+    is_staff = models.BooleanField(
+        _("staff status"), default=False, help_text=_("Print-shop staff: may sign in to the administration.")
+    )
+    is_active = models.BooleanField(_("active"), default=True, help_text=_("Unticked, the user can no longer sign in."))
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["last_name", "first_name", "email"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_ci",
+                violation_error_message=_("A user with this e-mail address already exists."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_staff=True) | models.Q(account__isnull=False),
+                name="user_customer_has_account",
+                violation_error_message=_("A customer user must belong to an account."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(language__in=[language[0] for language in settings.LANGUAGES]),
+                name="user_language_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email)
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+    @property
+    def is_customer(self) -> bool:
+        return self.account_id is not None

@@ -1,0 +1,70 @@
+"""E-mails leave through the ``emails`` queue, only once the transaction that caused them commits.
+
+``send_templated_email`` renders a message in the recipient's language from
+``templates/emails/<name>_subject.txt``, ``<name>.txt`` and (optionally) ``<name>.html``, then hands
+plain strings to the worker, so nothing is sent for a change that is rolled back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def render_templated_email(
+    *, template: str, context: dict[str, Any], language: str | None = None
+) -> dict[str, str | None]:
+    language = language or settings.LANGUAGE_CODE
+    ctx = {"portal_name": settings.PORTAL_NAME, "shop_name": settings.SHOP_NAME, "base_url": settings.PORTAL_BASE_URL}
+    ctx.update(context)
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", ctx).split())
+        body = render_to_string(f"emails/{template}.txt", ctx).strip() + "\n"
+        try:
+            html: str | None = render_to_string(f"emails/{template}.html", ctx)
+        except TemplateDoesNotExist:
+            html = None
+    return {"subject": f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", "body": body, "html": html}
+
+
+def send_templated_email(
+    *,
+    template: str,
+    to: Sequence[str],
+    context: dict[str, Any],
+    language: str | None = None,
+    reply_to: Sequence[str] = (),
+) -> None:
+    """Render now (in ``language``), send after commit through the worker."""
+    from .tasks import send_email
+
+    rendered = render_templated_email(template=template, context=context, language=language)
+    send_email.delay_on_commit(to=list(to), reply_to=list(reply_to), **rendered)
+
+
+def enqueue_message(message: EmailMessage) -> None:
+    """Send an already rendered Django message (allauth's) through the worker, after commit."""
+    from .tasks import send_email
+
+    html = None
+    for content, mimetype in getattr(message, "alternatives", []):
+        if mimetype == "text/html":
+            html = content
+    if message.content_subtype == "html":
+        html, body = message.body, ""
+    else:
+        body = message.body
+    send_email.delay_on_commit(
+        subject=message.subject,
+        body=body,
+        html=html,
+        to=list(message.to),
+        reply_to=list(message.reply_to),
+        from_email=message.from_email,
+    )

@@ -1,0 +1,29 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+admin.site.site_header = _("Colophon — print-shop administration")
+admin.site.site_title = _("Colophon administration")
+admin.site.index_title = _("Customers, orders and subscriptions")
+# Staff sign in through allauth's rate-limited login, never through the admin's own form.
+admin.site.login = secure_admin_login(admin.site.login)
+
+
+portal_patterns = [
+    path("", views.dashboard_view, name="dashboard"),
+    path("warehouse/", views.placeholder_view, {"title": _("My digital warehouse")}, name="warehouse"),
+    path("search/", views.placeholder_view, {"title": _("Search")}, name="search"),
+    path("quotes/new/", views.placeholder_view, {"title": _("Request a quote")}, name="quote_request"),
+    path("language/", views.language_switch_view, name="language_switch"),
+]
+
+urlpatterns = [
+    path("", include((portal_patterns, "portal"))),
+    path("orders/", include("orders.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", views.healthz_view, name="healthz"),
+]

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import check_for_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
+
+from orders.models import Order
+
+from . import health
+
+
+def customer_required(view):
+    """A signed-in user of a customer account; staff without an account go to the administration."""
+
+    @login_required
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not request.user.account_id:
+            return redirect("admin:index")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@customer_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    draft = Order.objects.visible_to(request.user).drafts().order_by("-updated_at").first()
+    return render(request, "portal/dashboard.html", {"account": request.user.account, "draft": draft})
+
+
+@customer_required
+def placeholder_view(request: HttpRequest, *, title: str) -> HttpResponse:
+    return render(request, "portal/placeholder.html", {"title": title})
+
+
+@require_POST
+def language_switch_view(request: HttpRequest) -> HttpResponse:
+    """Django's set_language (cookie), and the user's profile so e-mails follow the choice too."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and check_for_language(language) and language != request.user.language:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response
+
+
+@never_cache
+@require_GET
+def healthz_view(request: HttpRequest) -> JsonResponse:
+    database = "ok" if health.database_ok() else "unreachable"
+    broker = health.broker_status()
+    healthy = database == "ok" and broker in {"ok", "in-process"}
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "database": database, "broker": broker},
+        status=200 if healthy else 503,
+    )

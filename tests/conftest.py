@@ -1,0 +1,70 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+
+from tests.factories import AccountFactory, StaffUserFactory, UserFactory
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--services",
+        action="store_true",
+        default=False,
+        help="Run the tests marked 'services' (PostgreSQL, Redis, a real Celery worker).",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--services"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL, Redis and a Celery worker: run `make test-services`")
+    for item in items:
+        if "services" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings, tmp_path):
+    """Uploads and file-backed e-mails go to a fresh folder per test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and other cached state never leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def account(db):
+    return AccountFactory()
+
+
+@pytest.fixture
+def customer(account):
+    return UserFactory(account=account)
+
+
+@pytest.fixture
+def staff_user(db):
+    return StaffUserFactory()
+
+
+@pytest.fixture
+def customer_client(client, customer):
+    client.force_login(customer)
+    return client
+
+
+@pytest.fixture
+def outbox():
+    mail.outbox.clear()
+    return mail.outbox
