@@ -5,7 +5,7 @@ from __future__ import annotations
 from contacts.models import Account, User
 from orders.models import Order
 
-DEMO_PASSWORD = "colophon-demo"
+DEMO_PASSWORD = "colophon-demo"  # noqa: S105 (printed on purpose: embedded demo only)
 
 
 def _user(
