@@ -66,6 +66,13 @@ class Account(models.Model):
         self.uai = normalise_uai(self.uai) if self.uai else ""
 
 
+class ContactState(models.TextChoices):
+    NOT_REGISTERED = "not_registered", _("Not registered")
+    INACTIVE = "inactive", _("Inactive")
+    ACTIVE = "active", _("Active")
+    DEACTIVATED = "deactivated", _("Deactivated")
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -114,7 +121,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True, help_text=_("Unticked, the user can no longer sign in."))
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    state = models.CharField(_("state"), max_length=20, choices=ContactState.choices, default=ContactState.ACTIVE)
+    invitation_sent_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
+    terms_accepted_at = models.DateTimeField(_("terms accepted"), null=True, blank=True)
 
+    State = ContactState
     objects = UserManager()
 
     EMAIL_FIELD = "email"
@@ -140,6 +151,7 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=models.Q(language__in=[language[0] for language in settings.LANGUAGES]),
                 name="user_language_valid",
             ),
+            models.CheckConstraint(condition=models.Q(state__in=ContactState.values), name="user_state_valid"),
         ]
 
     def __str__(self) -> str:
@@ -158,3 +170,51 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_customer(self) -> bool:
         return self.account_id is not None
+
+
+class TermsOfService(models.Model):
+    """Published terms; publishing new ones resets every contact's acceptance date."""
+
+    document = models.FileField(_("document (PDF)"), upload_to="terms/")
+    version_label = models.CharField(_("version"), max_length=50)
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="+", on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("terms of service")
+        verbose_name_plural = _("terms of service")
+        ordering = ["-published_at"]
+        get_latest_by = "published_at"
+
+    def __str__(self) -> str:
+        return self.version_label
+
+
+class SubmissionLink(models.Model):
+    """The generic link through which people without an account submit a job."""
+
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    is_enabled = models.BooleanField(_("enabled"), default=False)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    max_jobs_per_day = models.PositiveIntegerField(_("maximum jobs per day"), default=5)
+    max_bytes_per_job = models.PositiveBigIntegerField(_("maximum size per job (bytes)"), default=100 * 1024 * 1024)
+    max_bytes_per_day = models.PositiveBigIntegerField(_("maximum size per day (bytes)"), default=500 * 1024 * 1024)
+    account = models.ForeignKey(
+        Account,
+        verbose_name=_("account receiving the submissions"),
+        related_name="+",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    regenerated_at = models.DateTimeField(_("regenerated"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("generic submission link")
+        verbose_name_plural = _("generic submission link")
+
+    def __str__(self) -> str:
+        return str(_("Generic submission link"))

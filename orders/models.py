@@ -35,8 +35,14 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class OrderSource(models.TextChoices):
+    PORTAL = "portal", _("Customer portal")
+    GENERIC_LINK = "generic_link", _("Generic submission link")
+
+
 class Order(models.Model):
     Status = OrderStatus
+    Source = OrderSource
 
     TRANSITIONS: dict[str, set[str]] = {
         Status.DRAFT: {Status.SUBMITTED, Status.CANCELLED},
@@ -64,6 +70,12 @@ class Order(models.Model):
     name = models.CharField(_("name"), max_length=200, blank=True)
     number = models.CharField(_("number"), max_length=20, unique=True, null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    source = models.CharField(_("source"), max_length=20, choices=OrderSource.choices, default=OrderSource.PORTAL)
+    customer_reference = models.CharField(_("your reference (purchase order)"), max_length=100, blank=True)
+    wished_delivery_date = models.DateField(_("wished delivery date"), null=True, blank=True)
+    submitter_name = models.CharField(_("submitted by (name)"), max_length=200, blank=True)
+    submitter_email = models.EmailField(_("submitted by (e-mail)"), blank=True)
+    tracking_reference = models.CharField(_("tracking reference"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -112,3 +124,141 @@ class OrderStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class AddressQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AddressQuerySet:
+        if not user.is_authenticated or not getattr(user, "account_id", None):
+            return self.none()
+        return self.filter(account_id=user.account_id)
+
+
+class Address(models.Model):
+    """An entry of the account's address book (company or individual destination)."""
+
+    account = models.ForeignKey("contacts.Account", related_name="addresses", on_delete=models.CASCADE)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    line1 = models.CharField(_("address"), max_length=200)
+    line2 = models.CharField(_("address (continued)"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=20)
+    city = models.CharField(_("city"), max_length=100)
+    country = models.CharField(_("country"), max_length=2, default="FR")
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    use_count = models.PositiveIntegerField(_("times used"), default=0)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = AddressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("address book")
+        ordering = ["-last_used_at", "-id"]
+        indexes = [models.Index(fields=["account", "-last_used_at"], name="address_account_recent_idx")]
+
+    def __str__(self) -> str:
+        who = self.company or f"{self.first_name} {self.last_name}".strip()
+        return f"{who}, {self.postcode} {self.city}"
+
+
+class Bookseller(models.Model):
+    """A bookshop of the network that can receive deliveries; kept by staff."""
+
+    name = models.CharField(_("name"), max_length=200)
+    network_code = models.CharField(_("network code"), max_length=30, unique=True)
+    line1 = models.CharField(_("address"), max_length=200)
+    line2 = models.CharField(_("address (continued)"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=20)
+    city = models.CharField(_("city"), max_length=100)
+    country = models.CharField(_("country"), max_length=2, default="FR")
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("bookseller")
+        verbose_name_plural = _("booksellers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city})"
+
+
+class BasketKind(models.TextChoices):
+    ADDRESS = "address", _("Company or individual")
+    BOOKSELLER = "bookseller", _("Bookseller of the network")
+    PICKUP = "pickup", _("Pick-up at the shop")
+
+
+class ShippingBasketQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ShippingBasketQuerySet:
+        if not user.is_authenticated or not getattr(user, "account_id", None):
+            return self.none()
+        return self.filter(order__account_id=user.account_id)
+
+
+class ShippingBasket(models.Model):
+    """One destination of an order. The destination is copied in, so later address-book edits
+    never change an order already placed."""
+
+    Kind = BasketKind
+
+    order = models.ForeignKey(Order, related_name="baskets", on_delete=models.CASCADE)
+    kind = models.CharField(_("destination type"), max_length=20, choices=BasketKind.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    address = models.ForeignKey(Address, related_name="+", on_delete=models.SET_NULL, null=True, blank=True)
+    bookseller = models.ForeignKey(Bookseller, related_name="+", on_delete=models.PROTECT, null=True, blank=True)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    line1 = models.CharField(_("address"), max_length=200, blank=True)
+    line2 = models.CharField(_("address (continued)"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    pickup_name = models.CharField(_("collected by"), max_length=200, blank=True)
+
+    objects = ShippingBasketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("shipping basket")
+        verbose_name_plural = _("shipping baskets")
+        ordering = ["order", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=BasketKind.values), name="basket_kind_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="bookseller") | models.Q(bookseller__isnull=False),
+                name="basket_bookseller_set",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == BasketKind.PICKUP:
+            return str(_("Pick-up at the shop"))
+        if self.kind == BasketKind.BOOKSELLER and self.bookseller_id:
+            return str(self.bookseller)
+        who = self.company or f"{self.first_name} {self.last_name}".strip()
+        return f"{who}, {self.postcode} {self.city}"
+
+
+class BasketLine(models.Model):
+    basket = models.ForeignKey(ShippingBasket, related_name="lines", on_delete=models.CASCADE)
+    product = models.ForeignKey("library.Product", related_name="basket_lines", on_delete=models.PROTECT)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+
+    class Meta:
+        verbose_name = _("basket line")
+        verbose_name_plural = _("basket lines")
+        ordering = ["basket", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="basketline_quantity_positive"),
+            models.UniqueConstraint(fields=["basket", "product"], name="basketline_product_once_per_basket"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product}"

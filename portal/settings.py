@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "orders",
     "library",
     "files",
+    "quotes",
     "subscriptions",
 ]
 

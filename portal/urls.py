@@ -16,13 +16,17 @@ portal_patterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("warehouse/", views.placeholder_view, {"title": _("My digital warehouse")}, name="warehouse"),
     path("search/", views.placeholder_view, {"title": _("Search")}, name="search"),
-    path("quotes/new/", views.placeholder_view, {"title": _("Request a quote")}, name="quote_request"),
     path("language/", views.language_switch_view, name="language_switch"),
 ]
 
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("orders/", include("orders.urls")),
+    path("library/", include("library.urls")),
+    path("files/", include("files.urls")),
+    path("quotes/", include("quotes.urls")),
+    path("contacts/", include("contacts.urls")),
+    path("subscriptions/", include("subscriptions.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz_view, name="healthz"),
