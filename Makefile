@@ -56,8 +56,7 @@ bench: $(VENV)/.dev ## Run the benchmarks in bench/ and print their figures
 	@for script in bench/bench_*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(PY) "$$script" || exit 1; done
 
 messages: $(VENV)/.dev ## Extract the strings to translate into locale/ and compile the catalogues
-	$(PY) manage.py makemessages -l fr -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) scripts/translate.py
 
 lock: $(VENV)/.base ## Re-pin requirements/*.txt from requirements/*.in
 	@scripts/lock-requirements
