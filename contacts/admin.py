@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from . import admin_submission  # noqa: F401  (registers the generic link's admin)
+from .admin_importexport import ContactImportExportAdminMixin
 from .models import Account, User
 
 
@@ -48,7 +50,7 @@ class PortalUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ContactImportExportAdminMixin, DjangoUserAdmin):
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
     list_display = ("email", "first_name", "last_name", "account", "language", "is_staff", "is_active")

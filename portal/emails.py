@@ -40,12 +40,17 @@ def send_templated_email(
     context: dict[str, Any],
     language: str | None = None,
     reply_to: Sequence[str] = (),
+    attachments: Sequence[dict[str, str]] = (),
 ) -> None:
-    """Render now (in ``language``), send after commit through the worker."""
+    """Render now (in ``language``), send after commit through the worker.
+
+    ``attachments``: files already saved in the default storage, as
+    ``{"path": storage name, "filename": name shown, "mimetype": type}``.
+    """
     from .tasks import send_email
 
     rendered = render_templated_email(template=template, context=context, language=language)
-    send_email.delay_on_commit(to=list(to), reply_to=list(reply_to), **rendered)
+    send_email.delay_on_commit(to=list(to), reply_to=list(reply_to), attachments=list(attachments), **rendered)
 
 
 def enqueue_message(message: EmailMessage) -> None:

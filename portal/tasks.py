@@ -4,6 +4,7 @@ import smtplib
 
 from celery import shared_task
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 
 
@@ -25,8 +26,13 @@ def send_email(
     html: str | None = None,
     reply_to: list[str] | None = None,
     from_email: str | None = None,
+    attachments: list[dict[str, str]] | None = None,
 ) -> None:
-    """Deliver one rendered message. Takes plain strings only, so it survives any serializer."""
+    """Deliver one rendered message. Takes plain strings only, so it survives any serializer.
+
+    ``attachments`` are files already in the default storage:
+    ``{"path": <storage name>, "filename": <shown name>, "mimetype": <type>}``.
+    """
     message = EmailMultiAlternatives(
         subject=subject,
         body=body,
@@ -36,4 +42,7 @@ def send_email(
     )
     if html:
         message.attach_alternative(html, "text/html")
+    for attachment in attachments or []:
+        with default_storage.open(attachment["path"], "rb") as handle:
+            message.attach(attachment["filename"], handle.read(), attachment.get("mimetype", "application/pdf"))
     message.send()
