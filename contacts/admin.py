@@ -42,6 +42,13 @@ class PortalUserCreationForm(AdminUserCreationForm):
         model = User
         fields = ("email", "account", "first_name", "last_name", "language")
 
+    def clean(self):
+        cleaned = super().clean()
+        # The add form has no staff box: a user created here is a customer and needs an account.
+        if not cleaned.get("account") and "account" not in self.errors:
+            self.add_error("account", _("A customer user must belong to an account."))
+        return cleaned
+
 
 class PortalUserChangeForm(UserChangeForm):
     class Meta:
