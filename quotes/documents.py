@@ -1,0 +1,95 @@
+"""The quote as a PDF (WeasyPrint). Nothing is fetched from the network: the only URLs the document
+may load are the portal's own bundled static files."""
+
+from __future__ import annotations
+
+import mimetypes
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .models import Quote, quote_tax_lines
+
+BASE_URL = "https://portal.invalid/"
+
+
+class ForbiddenResource(ValueError):
+    """The document asked for something that is not a bundled static file."""
+
+
+def _static_path(relative: str) -> Path | None:
+    found = finders.find(relative)
+    if found:
+        return Path(found)
+    if settings.STATIC_ROOT:
+        candidate = (Path(settings.STATIC_ROOT) / relative).resolve()
+        if candidate.is_file() and Path(settings.STATIC_ROOT).resolve() in candidate.parents:
+            return candidate
+    return None
+
+
+def static_file_for(url: str) -> Path:
+    """The bundled static file ``url`` names (``<BASE_URL><STATIC_URL>…``); anything else is refused."""
+    prefix = BASE_URL.rstrip("/") + settings.STATIC_URL
+    if not url.startswith(prefix):
+        raise ForbiddenResource(f"not a bundled static file: {url}")
+    relative = url[len(prefix) :].split("?", 1)[0].split("#", 1)[0]
+    if not relative or ".." in Path(relative).parts:
+        raise ForbiddenResource(f"not a bundled static file: {url}")
+    path = _static_path(relative)
+    if path is None:
+        raise ForbiddenResource(f"no such static file: {url}")
+    return path
+
+
+class StaticFilesFetcher(URLFetcher):
+    """WeasyPrint's fetcher, limited to the portal's static files: no network, no local paths."""
+
+    def fetch(self, url, headers=None):
+        path = static_file_for(url)
+        mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime_type})
+
+
+@lru_cache(maxsize=1)
+def _weasy():
+    """WeasyPrint, its font configuration and the quote's stylesheet, made once per process."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    stylesheet = weasyprint.CSS(
+        string=render_to_string("pdf/quotes/quote.css"), font_config=fonts, url_fetcher=StaticFilesFetcher()
+    )
+    return weasyprint, fonts, stylesheet
+
+
+def quote_context(quote: Quote) -> dict:
+    return {
+        "quote": quote,
+        "baskets": list(quote.baskets.all()),
+        "tax_lines": quote_tax_lines(quote),
+        "shop_name": settings.SHOP_NAME,
+        "shop_email": settings.SHOP_EMAIL,
+        "shop_address_lines": getattr(settings, "SHOP_ADDRESS_LINES", ()),
+        "shop_phone": getattr(settings, "SHOP_PHONE", ""),
+        "portal_url": settings.PORTAL_BASE_URL,
+    }
+
+
+def render_quote_html(quote: Quote, *, language: str | None = None) -> str:
+    with translation.override(language or quote.language):
+        return render_to_string("pdf/quotes/quote.html", quote_context(quote))
+
+
+def render_quote_pdf(quote: Quote, *, language: str | None = None) -> bytes:
+    """The quote (with its baskets and lines prefetched, see ``services.quote_with_lines``) as PDF bytes."""
+    weasyprint, fonts, stylesheet = _weasy()
+    html = render_quote_html(quote, language=language)
+    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher())
+    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)

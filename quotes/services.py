@@ -1,0 +1,274 @@
+"""Business actions on quotes: make one from an order, send it, turn it into an order."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from orders.models import BasketKind, BasketLine, Order, ShippingBasket
+from portal.emails import send_templated_email
+
+from .models import Quote, QuoteBasket, QuoteCounter, QuoteLine
+from .pricing import PriceGrid, ProductSpec, line_total, totals
+
+VALIDITY_DAYS = getattr(settings, "QUOTE_VALIDITY_DAYS", 30)
+
+# The destination fields of a basket copied into the quote, and back into a new order.
+DESTINATION_FIELDS = (
+    "company",
+    "first_name",
+    "last_name",
+    "line1",
+    "line2",
+    "postcode",
+    "city",
+    "country",
+    "phone",
+    "email",
+    "pickup_name",
+    "bookseller_id",
+)
+
+
+class QuoteError(Exception):
+    """A quote cannot be made or used; the message is for the customer."""
+
+
+def quote_next_number(*, year: int) -> str:
+    """``D2026-000045``: the year's counter row is locked until the transaction ends, so two
+    requests never get the same number (PostgreSQL); the unique constraint is the last guard."""
+    QuoteCounter.objects.get_or_create(year=year)
+    counter = QuoteCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"D{year}-{counter.last_number:06d}"
+
+
+def product_specification(product) -> str:
+    """One line a customer recognises: "A5 · Paperback · 120 pages · Colour · 300 g cover · 80 g interior"."""
+    parts = []
+    if product.paper_format_id:
+        if product.paper_format.is_custom and product.width_mm and product.height_mm:
+            parts.append(_("%(width)s × %(height)s mm") % {"width": product.width_mm, "height": product.height_mm})
+        else:
+            parts.append(product.paper_format.name)
+    if product.binding_id:
+        parts.append(product.binding.name)
+    parts.append(_("%(count)s pages") % {"count": product.page_count})
+    if product.interior_print_type_id:
+        parts.append(product.interior_print_type.name)
+    if product.cover_paper_id:
+        parts.append(_("cover %(paper)s") % {"paper": product.cover_paper.name})
+    if product.interior_paper_id:
+        parts.append(_("interior %(paper)s") % {"paper": product.interior_paper.name})
+    if product.isbn:
+        parts.append(f"ISBN {product.isbn}")
+    return " · ".join(parts)
+
+
+def destination_label(basket: ShippingBasket) -> str:
+    if basket.kind == BasketKind.PICKUP:
+        lines = []
+        if basket.pickup_name:
+            lines.append(_("Collected by %(name)s") % {"name": basket.pickup_name})
+        if basket.phone:
+            lines.append(basket.phone)
+        return "\n".join(lines)
+    source = basket.bookseller if basket.kind == BasketKind.BOOKSELLER and basket.bookseller_id else basket
+    name = getattr(source, "name", "") or source.company
+    person = f"{source.first_name} {source.last_name}".strip() if source is basket else ""
+    lines = [line for line in (name, person, source.line1, source.line2) if line]
+    lines.append(f"{source.postcode} {source.city}".strip())
+    if source.country and source.country != "FR":
+        lines.append(source.country)
+    return "\n".join(line for line in lines if line)
+
+
+def _order_for_quote(order: Order) -> Order:
+    lines = BasketLine.objects.select_related(
+        "product__paper_format",
+        "product__binding",
+        "product__interior_print_type",
+        "product__cover_paper",
+        "product__interior_paper",
+    ).order_by("id")
+    baskets = ShippingBasket.objects.select_related("bookseller").prefetch_related(Prefetch("lines", queryset=lines))
+    return Order.objects.prefetch_related(Prefetch("baskets", queryset=baskets)).get(pk=order.pk)
+
+
+@transaction.atomic
+def quote_create_from_order(*, order: Order, user, grid: PriceGrid | None = None) -> Quote:
+    """Price every line of ``order`` from the grid and keep the result as a numbered quote.
+
+    A product's price break is chosen on its print run: the copies of that product over all the
+    order's baskets (a printer prints them in one run)."""
+    order = _order_for_quote(order)
+    baskets = list(order.baskets.all())
+    if not any(basket.lines.all() for basket in baskets):
+        raise QuoteError(_("Add at least one product to this order before asking for a quote."))
+    grid = grid or PriceGrid.load()
+    language = getattr(user, "language", None) or settings.LANGUAGE_CODE
+
+    print_runs: dict[int, int] = defaultdict(int)
+    for basket in baskets:
+        for line in basket.lines.all():
+            print_runs[line.product_id] += line.quantity
+
+    now = timezone.now()
+    quote = Quote.objects.create(
+        number=quote_next_number(year=timezone.localdate(now).year),
+        account_id=order.account_id,
+        order=order,
+        order_name=order.name,
+        created_by=user if getattr(user, "pk", None) else None,
+        language=language,
+        created_at=now,
+        valid_until=timezone.localdate(now) + datetime.timedelta(days=VALIDITY_DAYS),
+    )
+    amounts = []
+    on_request = False
+    quote_lines = []
+    with override(language):
+        for basket_position, basket in enumerate(baskets):
+            shipping = grid.shipping_cost(basket.kind)
+            quote_basket = QuoteBasket.objects.create(
+                quote=quote,
+                position=basket_position,
+                kind=basket.kind,
+                destination_label=destination_label(basket),
+                destination={name: getattr(basket, name) for name in DESTINATION_FIELDS},
+                shipping_price=shipping.price if shipping else None,
+                shipping_vat_rate=shipping.vat_rate if shipping else 0,
+            )
+            if shipping is None:
+                on_request = True
+            else:
+                amounts.append((shipping.price, shipping.vat_rate))
+            for position, line in enumerate(basket.lines.all()):
+                product = line.product
+                price = grid.price(ProductSpec.from_product(product), print_runs[product.pk])
+                unit_price = price.unit_price if price else None
+                total = line_total(unit_price, line.quantity)
+                if price is None:
+                    on_request = True
+                else:
+                    amounts.append((total, price.vat_rate))
+                quote_lines.append(
+                    QuoteLine(
+                        quote=quote,
+                        basket=quote_basket,
+                        position=position,
+                        product=product,
+                        title=product.title,
+                        specification=product_specification(product),
+                        quantity=line.quantity,
+                        unit_price=unit_price,
+                        line_total=total,
+                        vat_rate=price.vat_rate if price else 0,
+                    )
+                )
+    QuoteLine.objects.bulk_create(quote_lines)
+    result = totals(amounts)
+    quote.total_excl_tax = result.excl_tax
+    quote.total_tax = result.tax
+    quote.total_incl_tax = result.incl_tax
+    quote.has_items_on_request = on_request
+    quote.save(update_fields=["total_excl_tax", "total_tax", "total_incl_tax", "has_items_on_request"])
+    return quote
+
+
+def quote_with_lines(queryset, **lookup) -> Quote:
+    """One quote with its baskets and lines in three queries (for the page and the PDF)."""
+    lines = QuoteLine.objects.order_by("position", "id")
+    baskets = QuoteBasket.objects.prefetch_related(Prefetch("lines", queryset=lines))
+    return (
+        queryset.select_related("account", "order", "created_by")
+        .prefetch_related(Prefetch("baskets", queryset=baskets))
+        .get(**lookup)
+    )
+
+
+@transaction.atomic
+def quote_send_by_email(*, quote: Quote, user) -> str:
+    """Render the PDF, keep it in storage and e-mail it to ``user`` (after commit). Returns the
+    storage name of the PDF."""
+    from .documents import render_quote_pdf
+
+    language = getattr(user, "language", None) or quote.language
+    pdf = render_quote_pdf(quote, language=language)
+    storage_name = default_storage.save(f"quotes/{uuid.uuid4().hex}/{quote.pdf_filename}", ContentFile(pdf))
+    send_templated_email(
+        template="quotes/quote_sent",
+        to=[user.email],
+        context={
+            "quote_number": quote.number,
+            "valid_until": quote.valid_until.strftime("%d/%m/%Y"),
+            "user_name": user.get_short_name(),
+            "quote_url": settings.PORTAL_BASE_URL + reverse("quotes:detail", args=[quote.pk]),
+        },
+        language=language,
+        attachments=[{"path": storage_name, "filename": quote.pdf_filename, "mimetype": "application/pdf"}],
+    )
+    return storage_name
+
+
+@transaction.atomic
+def quote_to_order(*, quote: Quote, user) -> Order:
+    """The draft the quote was made from, if it is still a draft; otherwise a new draft with the
+    quoted baskets and lines (products no longer in the account's library are left out)."""
+    if quote.order_id:
+        source = Order.objects.select_for_update().filter(pk=quote.order_id, account_id=quote.account_id).first()
+        if source is not None and source.status == Order.Status.DRAFT:
+            return source
+
+    from library.models import Product
+
+    quote_baskets = list(quote.baskets.prefetch_related("lines").order_by("position", "id"))
+    product_ids = {line.product_id for basket in quote_baskets for line in basket.lines.all() if line.product_id}
+    available = set(
+        Product.objects.filter(account_id=quote.account_id, pk__in=product_ids).values_list("pk", flat=True)
+    )
+    order = Order.objects.create(
+        account_id=quote.account_id,
+        created_by=user if getattr(user, "pk", None) else None,
+        name=quote.order_name or (_("From quote %(number)s") % {"number": quote.number}),
+    )
+    from orders.models import Bookseller
+
+    active_booksellers = set(
+        Bookseller.objects.filter(
+            pk__in={b.destination.get("bookseller_id") for b in quote_baskets if b.destination.get("bookseller_id")}
+        ).values_list("pk", flat=True)
+    )
+    new_lines = []
+    for position, quote_basket in enumerate(quote_baskets):
+        destination = {name: quote_basket.destination.get(name) for name in DESTINATION_FIELDS}
+        fields = {name: value or "" for name, value in destination.items() if not name.endswith("_id")}
+        bookseller_id = destination.get("bookseller_id")
+        if quote_basket.kind == BasketKind.BOOKSELLER and bookseller_id not in active_booksellers:
+            continue
+        basket = ShippingBasket.objects.create(
+            order=order,
+            kind=quote_basket.kind,
+            position=position,
+            bookseller_id=bookseller_id if bookseller_id in active_booksellers else None,
+            **fields,
+        )
+        seen: set[int] = set()
+        for line in quote_basket.lines.all():
+            if line.product_id in available and line.product_id not in seen:
+                seen.add(line.product_id)
+                new_lines.append(BasketLine(basket=basket, product_id=line.product_id, quantity=line.quantity))
+    BasketLine.objects.bulk_create(new_lines)
+    return order
