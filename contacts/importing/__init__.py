@@ -1,0 +1,14 @@
+"""Contacts CSV import: ``parsing`` reads files as spreadsheets write them, ``service`` previews and runs."""
+
+from .parsing import COLUMNS, TEMPLATE_HEADINGS, FileError
+from .service import ImportReport, contact_import_preview, contact_import_run, import_file_emails
+
+__all__ = [
+    "COLUMNS",
+    "TEMPLATE_HEADINGS",
+    "FileError",
+    "ImportReport",
+    "contact_import_preview",
+    "contact_import_run",
+    "import_file_emails",
+]

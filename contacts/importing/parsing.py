@@ -1,0 +1,289 @@
+"""Reading a contacts CSV the way French spreadsheets write it. Pure Python, no database.
+
+Staff see a file in a spreadsheet, so everything here speaks in *spreadsheet lines*: the header is
+line 1, the first contact line 2, and a blank line still counts (the spreadsheet shows it as an
+empty row), while a quoted value spanning several physical lines is still one line.
+
+Traps handled on purpose (the library's defaults fall into each of them):
+
+- the encoding: UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode text"), otherwise
+  Windows-1252; a BOM never becomes part of the first column's name;
+- the separator: semicolon (French Excel), comma or tab, taken from the header line;
+- e-mail addresses compared without case or surrounding spaces, and validated;
+- dates read day first (``05/03/2024`` is 5 March 2024), never month first;
+- a value the export protected from formula evaluation (``'=...``) comes back without the quote.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+CHUNK_SIZE = 64 * 1024
+
+# Column key → (heading in the template and the export, other headings accepted on import).
+COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "email": ("email", ("e_mail", "mail", "courriel", "adresse_electronique", "adresse_email", "adresse_mail")),
+    "first_name": ("prenom", ("first_name", "firstname")),
+    "last_name": ("nom", ("last_name", "lastname", "nom_de_famille")),
+    "company": ("societe", ("entreprise", "company", "compte", "account", "organisation")),
+    "language": ("langue", ("language", "lang")),
+    "customer_since": ("client_depuis", ("customer_since", "date_joined", "date_inscription")),
+}
+TEMPLATE_HEADINGS = [heading for heading, _aliases in COLUMNS.values()]
+
+MAX_LENGTHS = {"email": 254, "first_name": 150, "last_name": 150, "company": 200}
+
+LANGUAGES = {
+    "fr": "fr",
+    "fr_fr": "fr",
+    "francais": "fr",
+    "french": "fr",
+    "en": "en",
+    "en_gb": "en",
+    "en_us": "en",
+    "anglais": "en",
+    "english": "en",
+}
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_SPACES = re.compile(r"\s+")
+
+
+class FileError(Exception):
+    """The file as a whole cannot be read (no header, no e-mail column, not a CSV…)."""
+
+
+@dataclass(slots=True)
+class ContactRow:
+    line: int
+    email: str
+    first_name: str = ""
+    last_name: str = ""
+    company: str = ""
+    language: str = ""
+    customer_since: datetime.date | None = None
+
+
+@dataclass(slots=True)
+class RejectedRow:
+    line: int
+    email: str
+    reasons: list[str]
+
+
+@dataclass
+class FileLayout:
+    encoding: str
+    delimiter: str
+    columns: dict[str, int]  # column key → index in the row
+    width: int = 0
+    ignored_headings: list[str] = field(default_factory=list)
+
+
+class ByteCounter:
+    """How far into the file the reader is, for a progress bar."""
+
+    def __init__(self) -> None:
+        self.bytes = 0
+
+
+def normalise_heading(heading: str) -> str:
+    heading = heading.replace("\ufeff", "").strip().lower()
+    heading = unicodedata.normalize("NFKD", heading)
+    heading = "".join(char for char in heading if not unicodedata.combining(char))
+    return re.sub(r"[^a-z0-9]+", "_", heading).strip("_")
+
+
+_HEADING_TO_KEY = {
+    normalise_heading(name): key for key, (heading, aliases) in COLUMNS.items() for name in (heading, *aliases)
+}
+
+
+def normalise_email(value: str) -> str:
+    return clean_text(value).lower()
+
+
+def clean_text(value: str) -> str:
+    """Trim (non-breaking spaces too), collapse inner runs of spaces, drop an export's formula quote."""
+    value = _SPACES.sub(" ", value.replace("\u00a0", " ").replace("\u200b", "")).strip()
+    if value.startswith("'") and value[1:2] in FORMULA_STARTS:
+        value = value[1:]
+    return value
+
+
+def detect_encoding(handle: BinaryIO) -> str:
+    """BOM first; then UTF-8 if the whole file decodes as UTF-8; otherwise Windows-1252."""
+    handle.seek(0)
+    start = handle.read(4)
+    handle.seek(0)
+    if start.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if start.startswith(b"PK\x03\x04"):
+        raise FileError(_("This is a spreadsheet workbook, not a CSV file: in your spreadsheet, use “Save as” → CSV."))
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := handle.read(CHUNK_SIZE):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "cp1252"
+    finally:
+        handle.seek(0)
+
+
+def iter_text_lines(handle: BinaryIO, encoding: str, counter: ByteCounter | None = None) -> Iterator[str]:
+    """Decode the file chunk by chunk and yield its physical lines (ends kept, for the csv module)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    pending = ""
+    while chunk := handle.read(CHUNK_SIZE):
+        if counter is not None:
+            counter.bytes += len(chunk)
+        text = pending + decoder.decode(chunk)
+        pieces = text.split("\n")
+        pending = pieces.pop()
+        for piece in pieces:
+            yield piece + "\n"
+    pending += decoder.decode(b"", final=True)
+    if pending:
+        yield pending
+
+
+def sniff_delimiter(header_line: str) -> str:
+    counts = {delimiter: header_line.count(delimiter) for delimiter in (";", ",", "\t")}
+    best = max(counts, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ";"
+
+
+def read_layout(handle: BinaryIO) -> tuple[FileLayout, Iterator[tuple[int, list[str]]], ByteCounter]:
+    """Open the file: its encoding, separator and columns, then its data rows as (line, cells)."""
+    encoding = detect_encoding(handle)
+    counter = ByteCounter()
+    lines = iter_text_lines(handle, encoding, counter)
+    first = next(lines, None)
+    if first is None:
+        raise FileError(_("The file is empty."))
+    if not first.replace("\ufeff", "").strip():
+        raise FileError(_("The first line must hold the column names (see the template)."))
+    delimiter = sniff_delimiter(first)
+
+    def all_lines() -> Iterator[str]:
+        yield first
+        yield from lines
+
+    reader = csv.reader(all_lines(), delimiter=delimiter, quotechar='"', skipinitialspace=False, strict=False)
+    headings = next(reader)
+    columns: dict[str, int] = {}
+    ignored: list[str] = []
+    for index, heading in enumerate(headings):
+        key = _HEADING_TO_KEY.get(normalise_heading(heading))
+        if key is None or key in columns:
+            if heading.strip():
+                ignored.append(heading.replace("\ufeff", "").strip())
+            continue
+        columns[key] = index
+    if "email" not in columns:
+        raise FileError(
+            _("No “email” column was found in the first line. Columns expected: %(columns)s.")
+            % {"columns": "; ".join(TEMPLATE_HEADINGS)}
+        )
+    layout = FileLayout(
+        encoding=encoding, delimiter=delimiter, columns=columns, width=len(headings), ignored_headings=ignored
+    )
+    return layout, _numbered(reader), counter
+
+
+def _numbered(reader: Iterable[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    # One record of the csv reader is one spreadsheet row, blank ones included (as a spreadsheet shows them).
+    for line, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        yield line, cells
+
+
+def parse_date(value: str) -> datetime.date:
+    """Day first, as written in France: 05/03/2024, 5-3-24, 05.03.2024; ISO 2024-03-05 too."""
+    value = value.strip()
+    if match := _ISO_DATE.match(value):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := _DATE.match(value.split(" ")[0]):
+        day, month, year = (int(part) for part in match.groups())
+        if year < 100:
+            year += 2000 if year < 70 else 1900
+    else:
+        raise ValueError(value)
+    return datetime.date(year, month, day)
+
+
+def clean_row(line: int, cells: list[str], layout: FileLayout, *, today: datetime.date) -> ContactRow | RejectedRow:
+    """Validate one data row; every problem of the row is listed, not just the first."""
+    columns = layout.columns
+
+    def cell(key: str) -> str:
+        index = columns.get(key)
+        return cells[index] if index is not None and index < len(cells) else ""
+
+    reasons: list[str] = []
+    raw_email = cell("email")
+    email = normalise_email(raw_email)
+    if not email:
+        reasons.append(_("The e-mail address is missing."))
+    else:
+        try:
+            if len(email) > MAX_LENGTHS["email"]:
+                raise ValidationError("too long")
+            validate_email(email)
+        except ValidationError:
+            reasons.append(_("“%(value)s” is not a valid e-mail address.") % {"value": raw_email.strip()})
+    values = {key: clean_text(cell(key)) for key in ("first_name", "last_name", "company")}
+    labels = {"first_name": COLUMNS["first_name"][0], "last_name": COLUMNS["last_name"][0]}
+    labels["company"] = COLUMNS["company"][0]
+    for key, value in values.items():
+        if len(value) > MAX_LENGTHS[key]:
+            reasons.append(
+                _("The column “%(column)s” holds more than %(max)s characters.")
+                % {"column": labels[key], "max": MAX_LENGTHS[key]}
+            )
+    language = ""
+    raw_language = clean_text(cell("language"))
+    if raw_language:
+        language = LANGUAGES.get(normalise_heading(raw_language), "")
+        if not language:
+            reasons.append(
+                _("Unknown language “%(value)s”: write fr or en.") % {"value": raw_language},
+            )
+    customer_since = None
+    raw_date = clean_text(cell("customer_since"))
+    if raw_date:
+        try:
+            customer_since = parse_date(raw_date)
+        except ValueError:
+            reasons.append(
+                _("“%(value)s” is not a date: write it day first, as 05/03/2024.") % {"value": raw_date},
+            )
+        else:
+            if customer_since > today:
+                reasons.append(_("The date %(value)s is in the future.") % {"value": raw_date})
+    if any(cell.strip() for cell in cells[layout.width :]):
+        reasons.append(
+            _("This line has more values than the first line has columns: put a value holding a “%(sep)s” in quotes.")
+            % {"sep": layout.delimiter if layout.delimiter != "\t" else _("tab")}
+        )
+    if reasons:
+        return RejectedRow(line=line, email=email or raw_email.strip(), reasons=reasons)
+    return ContactRow(line=line, email=email, language=language, customer_since=customer_since, **values)

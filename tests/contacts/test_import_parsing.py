@@ -1,0 +1,103 @@
+"""Reading contacts files as French spreadsheets write them (no database)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from pathlib import Path
+
+import pytest
+
+from contacts.importing.parsing import ContactRow, FileError, RejectedRow, clean_row, parse_date, read_layout
+
+FILES = Path(__file__).parent / "import_files"
+TODAY = datetime.date(2026, 11, 23)
+
+
+def rows_of(data: bytes):
+    layout, rows, _counter = read_layout(io.BytesIO(data))
+    return layout, [clean_row(line, cells, layout, today=TODAY) for line, cells in rows]
+
+
+def test_bom_never_eats_the_first_column_and_semicolons_are_sniffed():
+    layout, rows = rows_of((FILES / "excel_utf8_bom_semicolon.csv").read_bytes())
+    assert layout.encoding == "utf-8-sig"
+    assert layout.delimiter == ";"
+    assert layout.columns["email"] == 0
+    assert [row.email for row in rows] == ["ana@example.fr", "bruno@example.fr", "chloe@example.fr"]
+
+
+def test_line_numbers_are_the_spreadsheet_s_counting_blank_lines():
+    _layout, rows = rows_of((FILES / "excel_utf8_bom_semicolon.csv").read_bytes())
+    # header = 1, Ana = 2, blank = 3, Bruno = 4, a row of empty cells = 5, Chloé = 6
+    assert [row.line for row in rows] == [2, 4, 6]
+
+
+def test_windows_1252_with_commas_and_accented_headings():
+    layout, rows = rows_of((FILES / "windows1252_comma.csv").read_bytes())
+    assert layout.encoding == "cp1252"
+    assert layout.delimiter == ","
+    assert rows[0].company == "Imprimerie Ça, Là"
+    assert rows[0].language == "fr"
+    assert (rows[1].first_name, rows[1].last_name, rows[1].language) == ("Étienne", "Œuvre", "en")
+
+
+def test_utf8_without_bom():
+    layout, rows = rows_of((FILES / "utf8_no_bom_comma.csv").read_bytes())
+    assert layout.encoding == "utf-8"
+    assert rows[0].first_name == "Françoise"
+
+
+def test_mixed_case_and_spaces_make_one_address():
+    _layout, rows = rows_of("email;nom\n\u00a0 Ana@Example.FR  ;Dupont\n".encode())
+    assert rows[0].email == "ana@example.fr"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("05/03/2024", datetime.date(2024, 3, 5)),
+        ("5/3/24", datetime.date(2024, 3, 5)),
+        ("05.03.2024", datetime.date(2024, 3, 5)),
+        ("05-03-2024", datetime.date(2024, 3, 5)),
+        ("2024-03-05", datetime.date(2024, 3, 5)),
+        ("05/03/2024 00:00", datetime.date(2024, 3, 5)),
+    ],
+)
+def test_dates_are_read_day_first(text, expected):
+    assert parse_date(text) == expected
+
+
+def test_every_problem_of_a_row_is_listed():
+    _layout, rows = rows_of((FILES / "bad_row_middle.csv").read_bytes())
+    rejected = [row for row in rows if isinstance(row, RejectedRow)]
+    assert [(row.line, len(row.reasons)) for row in rejected] == [(5, 1), (6, 2)]
+    assert "trois-at-example.fr" in rejected[0].reasons[0]
+    assert "klingon" in rejected[1].reasons[0]
+    assert "31/02/2024" in rejected[1].reasons[1]
+
+
+def test_a_value_with_an_unquoted_separator_is_rejected_not_shifted():
+    _layout, rows = rows_of(b"email,prenom,nom,societe\nana@example.fr,Ana,Dupont,Ca, La\n")
+    assert isinstance(rows[0], RejectedRow)
+    assert "quotes" in rows[0].reasons[0]
+
+
+def test_a_value_spanning_two_physical_lines_is_one_spreadsheet_line():
+    _layout, rows = rows_of(b'email;nom\na@example.fr;"Dupont\nJunior"\nb@example.fr;Martin\n')
+    assert [(row.line, row.last_name) for row in rows] == [(2, "Dupont Junior"), (3, "Martin")]
+
+
+def test_the_export_s_formula_quote_is_dropped_on_the_way_back():
+    _layout, rows = rows_of(b"email;nom\na@example.fr;'=Dupont\n")
+    assert isinstance(rows[0], ContactRow)
+    assert rows[0].last_name == "=Dupont"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"\n\nemail\n", b"nom;prenom\nDupont;Ana\n", b"PK\x03\x04rest-of-a-workbook"],
+)
+def test_unreadable_files_say_why(data):
+    with pytest.raises(FileError):
+        read_layout(io.BytesIO(data))

@@ -1,0 +1,148 @@
+"""The contacts import: preview, all-or-nothing run, updates instead of duplicates."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from contacts.importing import contact_import_preview, contact_import_run
+from contacts.models import Account, User
+from tests.factories import AccountFactory, StaffUserFactory, UserFactory
+
+FILES = Path(__file__).parent / "import_files"
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(name_or_bytes) -> str:
+    data = name_or_bytes if isinstance(name_or_bytes, bytes) else (FILES / name_or_bytes).read_bytes()
+    return default_storage.save("imports/contacts/test.csv", ContentFile(data))
+
+
+def test_preview_says_what_would_happen_and_writes_nothing():
+    AccountFactory(name="ÉDITIONS DU LAC")
+    report = contact_import_preview(file_name=stored("excel_utf8_bom_semicolon.csv"))
+    assert report.ok
+    assert (report.rows, report.created, report.updated, report.rejected_total) == (3, 3, 0, 0)
+    assert [row["line"] for row in report.created_sample] == [2, 4, 6]
+    # The company is found whatever its case; Chloé, without one, gets an individual account.
+    assert report.new_accounts == [{"name": "Chloé Martin", "kind": "individual"}]
+    assert User.objects.count() == 0
+
+
+def test_run_creates_not_registered_contacts_in_found_or_new_accounts():
+    lac = AccountFactory(name="Éditions du Lac")
+    report = contact_import_run(file_name=stored("excel_utf8_bom_semicolon.csv"))
+    assert report.applied
+    ana = User.objects.get(email="ana@example.fr")
+    assert ana.state == User.State.NOT_REGISTERED
+    assert not ana.has_usable_password()
+    assert ana.account == lac
+    assert timezone.localtime(ana.date_joined).date() == datetime.date(2024, 3, 5)
+    assert User.objects.get(email="bruno@example.fr").language == "en"
+    chloe = User.objects.get(email="chloe@example.fr")
+    assert chloe.account.kind == Account.Kind.INDIVIDUAL
+    assert chloe.account.name == "Chloé Martin"
+
+
+def test_a_new_company_is_created_once():
+    report = contact_import_run(file_name=stored("windows1252_comma.csv"))
+    assert report.applied
+    assert report.new_accounts == [{"name": "Imprimerie Ça, Là", "kind": "company"}]
+    assert Account.objects.filter(name="Imprimerie Ça, Là", kind=Account.Kind.COMPANY).count() == 1
+    assert User.objects.filter(account__name="Imprimerie Ça, Là").count() == 2
+
+
+def test_the_same_address_in_another_case_updates_rather_than_duplicates():
+    ana = UserFactory(email="ana@example.fr", first_name="Old", last_name="Name", state=User.State.ACTIVE)
+    report = contact_import_run(file_name=stored("excel_utf8_bom_semicolon.csv"))
+    assert (report.created, report.updated) == (2, 1)
+    assert User.objects.filter(email__iexact="ana@example.fr").count() == 1
+    ana.refresh_from_db()
+    assert (ana.first_name, ana.last_name) == ("Ana", "Dupont")
+    assert ana.state == User.State.ACTIVE  # an import never downgrades a registered contact
+
+
+def test_reimporting_the_same_file_changes_nothing_and_duplicates_nothing():
+    contact_import_run(file_name=stored("excel_utf8_bom_semicolon.csv"))
+    report = contact_import_run(file_name=stored("excel_utf8_bom_semicolon.csv"))
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 3)
+    assert User.objects.count() == 3
+    assert Account.objects.count() == 2
+
+
+def test_empty_cells_leave_an_existing_contact_s_values_alone():
+    account = AccountFactory(name="Lac")
+    UserFactory(email="ana@example.fr", first_name="Ana", last_name="Dupont", language="en", account=account)
+    report = contact_import_run(file_name=stored(b"email;prenom;nom;societe;langue\nana@example.fr;Anna;;;\n"))
+    assert report.updated == 1
+    ana = User.objects.get(email="ana@example.fr")
+    assert (ana.first_name, ana.last_name, ana.language, ana.account) == ("Anna", "Dupont", "en", account)
+
+
+def test_the_same_address_twice_in_a_file_is_rejected_naming_both_lines():
+    report = contact_import_preview(file_name=stored("duplicate_emails.csv"))
+    assert report.rejected_total == 1
+    assert report.rejected[0]["line"] == 4
+    assert "line 2" in report.rejected[0]["reasons"][0]
+    assert "line 4" in report.rejected[0]["reasons"][0]
+    assert contact_import_run(file_name=stored("duplicate_emails.csv")).applied is False
+    assert User.objects.count() == 0
+
+
+def test_a_bad_row_in_the_middle_imports_nothing():
+    UserFactory(email="un@example.fr", first_name="Unchanged")
+    report = contact_import_run(file_name=stored("bad_row_middle.csv"))
+    assert not report.applied
+    assert [(row["line"], row["email"]) for row in report.rejected] == [
+        (5, "trois-at-example.fr"),
+        (6, "quatre@example.fr"),
+    ]
+    assert User.objects.count() == 1
+    assert User.objects.get().first_name == "Unchanged"
+    assert Account.objects.filter(name="Lac").count() == 0
+
+
+def test_a_rejection_in_a_later_batch_rolls_back_earlier_batches(monkeypatch):
+    monkeypatch.setattr("contacts.importing.service.BATCH_SIZE", 2)
+    data = b"email;societe\n" + b"".join(f"p{n}@example.fr;Lac\n".encode() for n in range(7)) + b"nope;Lac\n"
+    report = contact_import_run(file_name=stored(data))
+    assert not report.applied
+    assert report.rejected[0]["line"] == 9
+    assert User.objects.count() == 0
+    assert Account.objects.count() == 0
+
+
+def test_a_staff_member_s_address_is_rejected():
+    StaffUserFactory(email="boss@atelier.example.fr")
+    report = contact_import_preview(file_name=stored(b"email;societe\nBoss@Atelier.example.fr;Lac\n"))
+    assert report.rejected[0]["line"] == 2
+    assert "staff" in report.rejected[0]["reasons"][0]
+
+
+def test_a_file_without_an_email_column_is_refused_as_a_whole():
+    report = contact_import_preview(file_name=stored(b"nom;prenom\nDupont;Ana\n"))
+    assert not report.ok
+    assert "email" in report.file_error
+
+
+def test_unknown_columns_are_ignored_and_said():
+    report = contact_import_preview(file_name=stored(b"email;telephone\na@example.fr;0102030405\n"))
+    assert report.ok
+    assert report.ignored_headings == ["telephone"]
+
+
+def test_progress_is_reported_in_bytes(monkeypatch):
+    monkeypatch.setattr("contacts.importing.service.BATCH_SIZE", 1)
+    calls = []
+    contact_import_preview(
+        file_name=stored("excel_utf8_bom_semicolon.csv"), progress=lambda done, total: calls.append((done, total))
+    )
+    size = (FILES / "excel_utf8_bom_semicolon.csv").stat().st_size
+    assert calls[-1] == (size, size)
+    assert len(calls) >= 2
