@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .models import Quote, quote_tax_lines
 
@@ -47,13 +46,18 @@ def static_file_for(url: str) -> Path:
     return path
 
 
-class StaticFilesFetcher(URLFetcher):
-    """WeasyPrint's fetcher, limited to the portal's static files: no network, no local paths."""
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def fetch(self, url, headers=None):
-        path = static_file_for(url)
-        mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime_type})
+    class StaticFilesFetcher(URLFetcher):
+        """WeasyPrint's fetcher limited to the portal's static files: no network, no local paths."""
+
+        def fetch(self, url, headers=None):
+            path = static_file_for(url)
+            mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime_type})
+
+    return StaticFilesFetcher
 
 
 @lru_cache(maxsize=1)
@@ -63,10 +67,11 @@ def _weasy():
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
+    fetcher = _fetcher_class()
     stylesheet = weasyprint.CSS(
-        string=render_to_string("pdf/quotes/quote.css"), font_config=fonts, url_fetcher=StaticFilesFetcher()
+        string=render_to_string("pdf/quotes/quote.css"), font_config=fonts, url_fetcher=fetcher()
     )
-    return weasyprint, fonts, stylesheet
+    return weasyprint, fonts, stylesheet, fetcher
 
 
 def quote_context(quote: Quote) -> dict:
@@ -89,7 +94,7 @@ def render_quote_html(quote: Quote, *, language: str | None = None) -> str:
 
 def render_quote_pdf(quote: Quote, *, language: str | None = None) -> bytes:
     """The quote (with its baskets and lines prefetched, see ``services.quote_with_lines``) as PDF bytes."""
-    weasyprint, fonts, stylesheet = _weasy()
+    weasyprint, fonts, stylesheet, fetcher = _weasy()
     html = render_quote_html(quote, language=language)
-    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher())
+    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher())
     return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)

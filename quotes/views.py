@@ -1,0 +1,139 @@
+"""Customer pages of quotes: thin, every read through ``Quote.objects.visible_to``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from orders.models import Order
+from portal.views import customer_required
+
+from . import services
+from .documents import render_quote_pdf
+from .forms import EstimateForm
+from .models import Quote, quote_tax_lines
+from .pricing import PriceGrid, ProductSpec
+
+PAGE_SIZE = 20
+
+
+def _quote_or_404(request: HttpRequest, pk: int) -> Quote:
+    try:
+        return services.quote_with_lines(Quote.objects.visible_to(request.user), pk=pk)
+    except Quote.DoesNotExist:
+        raise Http404 from None
+
+
+def _order_url(order: Order) -> str:
+    """Where the customer continues an order; the orders app names its pages."""
+    for name in ("orders:baskets", "orders:detail"):
+        try:
+            return reverse(name, args=[order.pk])
+        except NoReverseMatch:
+            continue
+    return reverse("portal:dashboard")
+
+
+@customer_required
+@require_GET
+def quote_request_view(request: HttpRequest) -> HttpResponse:
+    drafts = (
+        Order.objects.visible_to(request.user)
+        .drafts()
+        .annotate(basket_count=Count("baskets", distinct=True), line_count=Count("baskets__lines", distinct=True))
+        .order_by("-updated_at", "-id")[:20]
+    )
+    return render(request, "quotes/quote_request.html", {"drafts": drafts})
+
+
+@customer_required
+@require_POST
+def quote_create_from_order_view(request: HttpRequest, order_pk: int) -> HttpResponse:
+    order = get_object_or_404(Order.objects.visible_to(request.user), pk=order_pk)
+    try:
+        quote = services.quote_create_from_order(order=order, user=request.user)
+    except services.QuoteError as error:
+        messages.error(request, str(error))
+        return redirect("quotes:request")
+    messages.success(request, _("Your quote %(number)s is ready.") % {"number": quote.number})
+    return redirect("quotes:detail", pk=quote.pk)
+
+
+@customer_required
+@require_GET
+def quote_list_view(request: HttpRequest) -> HttpResponse:
+    quotes = Quote.objects.visible_to(request.user).annotate(line_count=Count("lines"))
+    page = Paginator(quotes, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "quotes/quote_list.html", {"page": page, "quotes": page.object_list})
+
+
+@customer_required
+@require_GET
+def quote_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    quote = _quote_or_404(request, pk)
+    return render(
+        request,
+        "quotes/quote_detail.html",
+        {"quote": quote, "baskets": list(quote.baskets.all()), "tax_lines": quote_tax_lines(quote)},
+    )
+
+
+@customer_required
+@require_GET
+def quote_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    quote = _quote_or_404(request, pk)
+    pdf = render_quote_pdf(quote, language=request.user.language)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{quote.pdf_filename}"'
+    return response
+
+
+@customer_required
+@require_POST
+def quote_email_view(request: HttpRequest, pk: int) -> HttpResponse:
+    quote = _quote_or_404(request, pk)
+    services.quote_send_by_email(quote=quote, user=request.user)
+    messages.success(
+        request,
+        _("Quote %(number)s is on its way to %(email)s.") % {"number": quote.number, "email": request.user.email},
+    )
+    return redirect("quotes:detail", pk=quote.pk)
+
+
+@customer_required
+@require_POST
+def quote_to_order_view(request: HttpRequest, pk: int) -> HttpResponse:
+    quote = get_object_or_404(Quote.objects.visible_to(request.user), pk=pk)
+    order = services.quote_to_order(quote=quote, user=request.user)
+    if order.pk == quote.order_id:
+        messages.success(request, _("Here is the order this quote was made from."))
+    else:
+        messages.success(request, _("A new draft order was created from quote %(number)s.") % {"number": quote.number})
+    return redirect(_order_url(order))
+
+
+@customer_required
+@require_GET
+def quote_estimate_view(request: HttpRequest) -> HttpResponse:
+    """The product form's estimated unit price, as a small fragment; junk input gives "on request"."""
+    form = EstimateForm(request.GET)
+    price = None
+    if form.is_valid():
+        data = form.cleaned_data
+        spec = ProductSpec(
+            page_count=data["page_count"],
+            paper_format_id=data["paper_format"].pk if data["paper_format"] else None,
+            binding_id=data["binding"].pk if data["binding"] else None,
+            interior_print_type_id=data["interior_print_type"].pk if data["interior_print_type"] else None,
+            interior_paper_id=data["interior_paper"].pk if data["interior_paper"] else None,
+            cover_paper_id=data["cover_paper"].pk if data["cover_paper"] else None,
+            has_isbn=bool(data["isbn"].strip()),
+        )
+        price = PriceGrid.load().price(spec, data["quantity_to_print"])
+    return render(request, "quotes/_estimate.html", {"price": price})
