@@ -1,0 +1,181 @@
+"""Forms of the generic link: the visitor's job, and the staff's settings and sending forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import SubmissionLink, TermsOfService, User
+from library.models import Binding, PaperFormat, PaperWeight, PrintType
+
+from .services import JobSettings, refusal_message
+
+MB = 1024 * 1024
+
+
+class SubmissionForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("We send the confirmation of your job to this address."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    title = forms.CharField(label=_("Title of the job"), max_length=255)
+    page_count = forms.IntegerField(label=_("Number of pages"), min_value=1, max_value=10000)
+    quantity = forms.IntegerField(label=_("Quantity to print"), min_value=1, max_value=100000, initial=1)
+    paper_format = forms.ModelChoiceField(
+        label=_("Format"), queryset=PaperFormat.objects.none(), required=False, empty_label=_("No preference")
+    )
+    width_mm = forms.IntegerField(
+        label=_("Width (mm)"), min_value=50, max_value=1000, required=False, help_text=_("Custom format only.")
+    )
+    height_mm = forms.IntegerField(
+        label=_("Height (mm)"), min_value=50, max_value=1500, required=False, help_text=_("Custom format only.")
+    )
+    binding = forms.ModelChoiceField(
+        label=_("Binding"), queryset=Binding.objects.none(), required=False, empty_label=_("No preference")
+    )
+    paper = forms.ModelChoiceField(
+        label=_("Paper"), queryset=PaperWeight.objects.none(), required=False, empty_label=_("No preference")
+    )
+    print_type = forms.ModelChoiceField(
+        label=_("Printing"), queryset=PrintType.objects.none(), required=False, empty_label=_("No preference")
+    )
+    pdf = forms.FileField(
+        label=_("Your PDF file"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+    remarks = forms.CharField(
+        label=_("Remarks"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    CATALOGUES = {
+        "paper_format": PaperFormat,
+        "binding": Binding,
+        "paper": PaperWeight,
+        "print_type": PrintType,
+    }
+
+    def __init__(self, *args, link: SubmissionLink, max_bytes: int, upload_refusal: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One query per catalogue: the entries are read once, both to drop an empty list and to render it.
+        for name, model in self.CATALOGUES.items():
+            entries = list(model.objects.filter(is_active=True).order_by("position", "name"))
+            if not entries:
+                del self.fields[name]
+                continue
+            field = self.fields[name]
+            field.queryset = model.objects.filter(is_active=True)
+            field.choices = [("", field.empty_label), *((entry.pk, str(entry)) for entry in entries)]
+            if name == "paper_format" and not any(entry.is_custom for entry in entries):
+                del self.fields["width_mm"], self.fields["height_mm"]
+        if "paper_format" not in self.fields:
+            self.fields.pop("width_mm", None)
+            self.fields.pop("height_mm", None)
+        self.fields["pdf"].help_text = _("A PDF of at most %(size)s.") % {"size": _megabytes(max_bytes)}
+        if upload_refusal:
+            self.fields["pdf"].error_messages["required"] = refusal_message(upload_refusal, link)
+
+    def clean(self):
+        cleaned = super().clean()
+        paper_format = cleaned.get("paper_format")
+        if paper_format is not None and paper_format.is_custom:
+            for name in ("width_mm", "height_mm"):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("Give the size of your custom format."))
+        else:
+            cleaned["width_mm"] = cleaned["height_mm"] = None
+            self.errors.pop("width_mm", None)
+            self.errors.pop("height_mm", None)
+        binding = cleaned.get("binding")
+        pages = cleaned.get("page_count")
+        if binding is not None and pages:
+            if not binding.min_pages <= pages <= binding.max_pages:
+                self.add_error(
+                    "page_count",
+                    _("%(binding)s takes from %(min)s to %(max)s pages.")
+                    % {"binding": binding, "min": binding.min_pages, "max": binding.max_pages},
+                )
+            elif pages % binding.page_multiple:
+                self.add_error(
+                    "page_count",
+                    _("%(binding)s needs a number of pages that is a multiple of %(multiple)s.")
+                    % {"binding": binding, "multiple": binding.page_multiple},
+                )
+        return cleaned
+
+    def job(self) -> JobSettings:
+        data = self.cleaned_data
+        return JobSettings(
+            title=data["title"],
+            page_count=data["page_count"],
+            quantity=data["quantity"],
+            paper_format=data.get("paper_format"),
+            width_mm=data.get("width_mm"),
+            height_mm=data.get("height_mm"),
+            binding=data.get("binding"),
+            paper=data.get("paper"),
+            print_type=data.get("print_type"),
+            remarks=data.get("remarks", ""),
+        )
+
+
+def _megabytes(size: int) -> str:
+    from django.template.defaultfilters import filesizeformat
+
+    return filesizeformat(size)
+
+
+class SubmissionLinkAdminForm(forms.ModelForm):
+    """Sizes are typed in megabytes and stored in bytes."""
+
+    max_mb_per_job = forms.IntegerField(
+        label=_("Maximum size per job (MB)"), min_value=1, max_value=100 * 1024, initial=100
+    )
+    max_mb_per_day = forms.IntegerField(
+        label=_("Maximum size per day (MB)"), min_value=1, max_value=1024 * 1024, initial=500
+    )
+
+    class Meta:
+        model = SubmissionLink
+        fields = ("is_enabled", "expires_at", "max_jobs_per_day", "max_mb_per_job", "max_mb_per_day", "account")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["max_mb_per_job"] = round(self.instance.max_bytes_per_job / MB)
+            self.initial["max_mb_per_day"] = round(self.instance.max_bytes_per_day / MB)
+        self.fields["max_jobs_per_day"].min_value = 1
+        self.fields["max_jobs_per_day"].widget.attrs["min"] = 1
+
+    def clean_max_jobs_per_day(self):
+        value = self.cleaned_data["max_jobs_per_day"]
+        if value < 1:
+            raise forms.ValidationError(_("Allow at least one job per day, or turn the link off."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("is_enabled") and not cleaned.get("account"):
+            self.add_error("account", _("Choose the account that receives the submissions before turning the link on."))
+        per_job, per_day = cleaned.get("max_mb_per_job"), cleaned.get("max_mb_per_day")
+        if per_job and per_day and per_day < per_job:
+            self.add_error("max_mb_per_day", _("The size per day must be at least the size per job."))
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance.max_bytes_per_job = self.cleaned_data["max_mb_per_job"] * MB
+        self.instance.max_bytes_per_day = self.cleaned_data["max_mb_per_day"] * MB
+        return super().save(commit)
+
+
+class SubmissionLinkSendForm(forms.Form):
+    """Choose the contact who receives the link (searched like the admin's other contact fields)."""
+
+    recipient = forms.ModelChoiceField(
+        label=_("Contact"),
+        queryset=User.objects.filter(is_active=True),
+        widget=AutocompleteSelect(TermsOfService._meta.get_field("published_by"), admin.site),
+    )
