@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -84,6 +85,28 @@ class ProductQuerySet(models.QuerySet):
             return self.none()
         return self.filter(account_id=user.account_id)
 
+    def matching(self, text: str) -> ProductQuerySet:
+        """Every word of ``text`` must be found in the title, a file name or the ISBN, in any order."""
+        query = self
+        for word in text.split()[:8]:
+            digits = word.replace("-", "")
+            condition = (
+                models.Q(title__icontains=word)
+                | models.Q(attached_document_name__icontains=word)
+                | models.Q(files__original_name__icontains=word)
+            )
+            if digits.isdigit():
+                condition |= models.Q(isbn__contains=digits)
+            query = query.filter(models.Q(pk__in=Product.objects.filter(condition).values("pk")))
+        return query
+
+    def with_order_stats(self) -> ProductQuerySet:
+        """Annotate copies ordered and the last time the product went into an order."""
+        return self.annotate(
+            copies_ordered=models.Sum("basket_lines__quantity"),
+            last_ordered_at=models.Max("basket_lines__basket__order__created_at"),
+        )
+
 
 class Product(models.Model):
     """A printable item (book, card, poster) of an account's library, reused from order to order."""
@@ -146,3 +169,44 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def size_label(self) -> str:
+        if self.paper_format_id and not self.paper_format.is_custom:
+            return self.paper_format.name
+        if self.width_mm and self.height_mm:
+            return f"{self.width_mm} × {self.height_mm} mm"
+        return self.paper_format.name if self.paper_format_id else ""
+
+    def clean(self) -> None:
+        """The rules a printer enforces, each reported next to its field."""
+        super().clean()
+        errors: dict[str, list] = {}
+        if self.paper_format_id and self.paper_format.is_custom:
+            if not self.width_mm:
+                errors.setdefault("width_mm", []).append(_("A custom format needs a width in millimetres."))
+            if not self.height_mm:
+                errors.setdefault("height_mm", []).append(_("A custom format needs a height in millimetres."))
+        binding = self.binding if self.binding_id else None
+        if binding and self.page_count:
+            if self.page_count % binding.page_multiple:
+                errors.setdefault("page_count", []).append(
+                    _("With the binding “%(binding)s” the page count must be a multiple of %(multiple)d.")
+                    % {"binding": binding.name, "multiple": binding.page_multiple}
+                )
+            if not binding.min_pages <= self.page_count <= binding.max_pages:
+                errors.setdefault("page_count", []).append(
+                    _("With the binding “%(binding)s” the page count must be between %(min)d and %(max)d.")
+                    % {"binding": binding.name, "min": binding.min_pages, "max": binding.max_pages}
+                )
+        if self.isbn:
+            from .isbn import InvalidISBN, to_isbn13
+
+            try:
+                self.isbn = to_isbn13(self.isbn)
+            except InvalidISBN:
+                errors.setdefault("isbn", []).append(
+                    _("This ISBN is not valid: check the digits (10 or 13 digits, the last one is a check digit).")
+                )
+        if errors:
+            raise ValidationError(errors)

@@ -22,6 +22,29 @@ class OrderQuerySet(models.QuerySet):
     def drafts(self) -> OrderQuerySet:
         return self.filter(status=OrderStatus.DRAFT)
 
+    def placed(self) -> OrderQuerySet:
+        return self.exclude(status=OrderStatus.DRAFT)
+
+    def with_totals(self) -> OrderQuerySet:
+        """Baskets count and copies total, in the same query as the orders."""
+        baskets = ShippingBasket.objects.filter(order=models.OuterRef("pk")).order_by().values("order")
+        copies = BasketLine.objects.filter(basket__order=models.OuterRef("pk")).order_by().values("basket__order")
+        return self.annotate(
+            baskets_count=models.Subquery(baskets.annotate(n=models.Count("pk")).values("n")),
+            copies_total=models.Subquery(copies.annotate(n=models.Sum("quantity")).values("n")),
+        )
+
+
+def _words_condition(text: str, fields: tuple[str, ...]) -> models.Q:
+    """Every word must be found in one of ``fields``, words in any order ("turet lille")."""
+    condition = models.Q()
+    for word in text.split()[:8]:
+        any_field = models.Q()
+        for field in fields:
+            any_field |= models.Q(**{f"{field}__icontains": word})
+        condition &= any_field
+    return condition
+
 
 class OrderStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -94,6 +117,17 @@ class Order(models.Model):
     def __str__(self) -> str:
         return self.name or self.number or _("Order %(id)s") % {"id": self.pk}
 
+    EDITABLE_STATUSES = frozenset({OrderStatus.DRAFT, OrderStatus.CHANGES_REQUESTED})
+
+    @property
+    def is_editable(self) -> bool:
+        """The customer may change baskets, lines and naming only before the shop takes the order."""
+        return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == OrderStatus.DRAFT
+
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.status]
 
@@ -103,6 +137,19 @@ class Order(models.Model):
             raise IllegalTransition(f"{self.status} → {status}")
         self.status = status
         return ["status", "updated_at"]
+
+    def mark_submitted(self, *, at, number: str) -> list[str]:
+        """Submit (or resubmit after changes); the number is given once, on the first submission."""
+        fields = self.move_to(OrderStatus.SUBMITTED)
+        self.submitted_at = at
+        if not self.number:
+            self.number = number
+            fields.append("number")
+        return [*fields, "submitted_at"]
+
+    @staticmethod
+    def number_for(*, year: int, pk: int) -> str:
+        return f"C{year}-{pk:06d}"
 
 
 class OrderStatusChange(models.Model):
@@ -131,6 +178,13 @@ class AddressQuerySet(models.QuerySet):
         if not user.is_authenticated or not getattr(user, "account_id", None):
             return self.none()
         return self.filter(account_id=user.account_id)
+
+    def matching(self, text: str) -> AddressQuerySet:
+        return self.filter(
+            _words_condition(
+                text, ("company", "first_name", "last_name", "line1", "line2", "postcode", "city", "country")
+            )
+        )
 
 
 class Address(models.Model):
@@ -164,6 +218,11 @@ class Address(models.Model):
         return f"{who}, {self.postcode} {self.city}"
 
 
+class BooksellerQuerySet(models.QuerySet):
+    def matching(self, text: str) -> BooksellerQuerySet:
+        return self.filter(_words_condition(text, ("name", "network_code", "postcode", "city")))
+
+
 class Bookseller(models.Model):
     """A bookshop of the network that can receive deliveries; kept by staff."""
 
@@ -177,6 +236,8 @@ class Bookseller(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = BooksellerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bookseller")
@@ -245,11 +306,39 @@ class ShippingBasket(models.Model):
         who = self.company or f"{self.first_name} {self.last_name}".strip()
         return f"{who}, {self.postcode} {self.city}"
 
+    @property
+    def recipient(self) -> str:
+        if self.kind == BasketKind.PICKUP:
+            return self.pickup_name
+        if self.kind == BasketKind.BOOKSELLER and self.bookseller_id:
+            return self.bookseller.name
+        names = f"{self.first_name} {self.last_name}".strip()
+        return " — ".join(part for part in (self.company, names) if part)
+
+    @property
+    def address_lines(self) -> list[str]:
+        if self.kind == BasketKind.PICKUP:
+            return []
+        source = self.bookseller if self.kind == BasketKind.BOOKSELLER and self.bookseller_id else self
+        lines = [source.line1, source.line2, f"{source.postcode} {source.city}".strip()]
+        if source.country and source.country != "FR":
+            lines.append(source.country)
+        return [line for line in lines if line]
+
+
+class BasketLineQuerySet(models.QuerySet):
+    def visible_to(self, user) -> BasketLineQuerySet:
+        if not user.is_authenticated or not getattr(user, "account_id", None):
+            return self.none()
+        return self.filter(basket__order__account_id=user.account_id)
+
 
 class BasketLine(models.Model):
     basket = models.ForeignKey(ShippingBasket, related_name="lines", on_delete=models.CASCADE)
     product = models.ForeignKey("library.Product", related_name="basket_lines", on_delete=models.PROTECT)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
+
+    objects = BasketLineQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("basket line")

@@ -1,0 +1,77 @@
+"""The account's product library ("My digital warehouse" → "My library")."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import select_template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from orders.models import Order
+from portal.views import customer_required
+
+from .forms import ProductForm
+from .models import Product
+from .selectors import product_library, products_most_ordered, products_recent
+from .services import product_save
+
+FILES_PARTIAL = "files/_product_files.html"
+
+
+def _files_partial_exists() -> bool:
+    try:
+        select_template([FILES_PARTIAL])
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+@customer_required
+def product_list_view(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(product_library(user=request.user, text=query), 25).get_page(request.GET.get("page"))
+    context = {"page": page, "query": query}
+    if not query and page.number == 1:
+        context["recent"] = products_recent(user=request.user)
+        context["best"] = products_most_ordered(user=request.user)
+    return render(request, "library/list.html", context)
+
+
+def _back_order(request: HttpRequest) -> Order | None:
+    order_id = request.GET.get("order", "")
+    if not order_id.isdigit():
+        return None
+    return Order.objects.visible_to(request.user).filter(pk=order_id).first()
+
+
+@customer_required
+def product_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The product page: its specification (editable) and its files."""
+    product = get_object_or_404(Product.objects.visible_to(request.user), pk=pk)
+    form = ProductForm(request.POST or None, instance=product)
+    back_order = _back_order(request)
+    if request.method == "POST" and form.is_valid():
+        product_save(product=form.instance, user=request.user)
+        messages.success(request, _("Product saved."))
+        return redirect(request.get_full_path())
+    context = {
+        "product": product,
+        "form": form,
+        "back_order": back_order,
+        "show_files": _files_partial_exists(),
+    }
+    return render(request, "library/product.html", context)
+
+
+@customer_required
+def product_create_view(request: HttpRequest) -> HttpResponse:
+    form = ProductForm(request.POST or None, instance=Product(account_id=request.user.account_id))
+    if request.method == "POST" and form.is_valid():
+        product = product_save(product=form.instance, user=request.user)
+        messages.success(request, _("Product created. You can now send its PDF files."))
+        return redirect(reverse("library:detail", args=[product.pk]))
+    return render(request, "library/product.html", {"product": form.instance, "form": form, "show_files": False})

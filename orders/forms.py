@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Bookseller, Order, ShippingBasket
+from .validators import normalize_french_postcode
+
+COUNTRIES = [
+    ("FR", _("France")),
+    ("BE", _("Belgium")),
+    ("CH", _("Switzerland")),
+    ("LU", _("Luxembourg")),
+    ("MC", _("Monaco")),
+    ("DE", _("Germany")),
+    ("ES", _("Spain")),
+    ("IT", _("Italy")),
+    ("NL", _("Netherlands")),
+    ("PT", _("Portugal")),
+    ("GB", _("United Kingdom")),
+    ("CA", _("Canada")),
+    ("US", _("United States")),
+]
+
+
+class AddressBasketForm(forms.ModelForm):
+    country = forms.ChoiceField(label=_("country"), choices=COUNTRIES, initial="FR")
+
+    class Meta:
+        model = ShippingBasket
+        fields = [
+            "company",
+            "first_name",
+            "last_name",
+            "line1",
+            "line2",
+            "postcode",
+            "city",
+            "country",
+            "phone",
+            "email",
+        ]
+        widgets = {
+            "company": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+            "line1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+            "line2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
+            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("line1", "postcode", "city"):
+            self.fields[name].required = True
+        self.fields["company"].help_text = _("A company name, or a last name below (at least one).")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("company", "").strip() and not data.get("last_name", "").strip():
+            self.add_error("last_name", _("Give a company name or a last name."))
+        postcode = data.get("postcode", "")
+        if data.get("country") == "FR" and postcode:
+            normalized = normalize_french_postcode(postcode)
+            if normalized is None:
+                self.add_error("postcode", _("A French postcode has 5 digits, e.g. 59100."))
+            else:
+                data["postcode"] = normalized
+        return data
+
+
+class BooksellerBasketForm(forms.Form):
+    bookseller = forms.ModelChoiceField(
+        label=_("bookseller"),
+        queryset=Bookseller.objects.filter(is_active=True),
+        error_messages={"required": _("Choose a bookseller in the directory.")},
+    )
+
+
+class PickupBasketForm(forms.Form):
+    pickup_name = forms.CharField(label=_("Who will collect the order"), max_length=200)
+    phone = forms.CharField(
+        label=_("phone"), max_length=30, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
+    )
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if sum(ch.isdigit() for ch in phone) < 6:
+            raise forms.ValidationError(_("Enter a phone number we can call."))
+        return phone
+
+
+BASKET_FORMS = {
+    ShippingBasket.Kind.ADDRESS: AddressBasketForm,
+    ShippingBasket.Kind.BOOKSELLER: BooksellerBasketForm,
+    ShippingBasket.Kind.PICKUP: PickupBasketForm,
+}
+
+
+class QuantityForm(forms.Form):
+    quantity = forms.IntegerField(label=_("quantity"), min_value=1, max_value=1_000_000, initial=1)
+
+
+class OrderNameForm(forms.ModelForm):
+    class Meta:
+        model = Order
+        fields = ["name", "customer_reference", "wished_delivery_date"]
+        widgets = {"wished_delivery_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
+        self.fields["name"].help_text = _("So you can find it again, e.g. “Spring poetry reprint”.")
+
+    def clean_wished_delivery_date(self):
+        value = self.cleaned_data.get("wished_delivery_date")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("The wished delivery date cannot be in the past."))
+        return value
+
+
+class TrackingForm(forms.Form):
+    tracking_reference = forms.CharField(label=_("tracking reference"), max_length=100)
+
+
+class ChangesForm(forms.Form):
+    message = forms.CharField(label=_("What should the customer change?"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -1,0 +1,70 @@
+"""Scoped reads of orders, baskets and the address book: tenancy is enforced by ``visible_to`` here."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from contacts.models import User
+
+from .models import Address, BasketLine, Bookseller, Order, OrderStatusChange, ShippingBasket
+
+
+def order_list(*, user: User, status: str = "") -> QuerySet[Order]:
+    orders = Order.objects.visible_to(user).placed().with_totals()
+    if status:
+        orders = orders.filter(status=status)
+    return orders.order_by("-created_at", "-id")
+
+
+def drafts(*, user: User) -> QuerySet[Order]:
+    return Order.objects.visible_to(user).drafts().with_totals().order_by("-updated_at", "-id")
+
+
+def _baskets_prefetch(*, with_files: bool) -> Prefetch:
+    product_related = ["product__binding", "product__paper_format", "product__interior_print_type"]
+    lines = BasketLine.objects.select_related(*product_related).order_by("id")
+    if with_files:
+        lines = lines.prefetch_related("product__files")
+    return Prefetch(
+        "baskets",
+        queryset=ShippingBasket.objects.select_related("bookseller").prefetch_related(
+            Prefetch("lines", queryset=lines)
+        ),
+    )
+
+
+def order_with_baskets(*, user: User, pk: int, with_files: bool = False, with_history: bool = False) -> QuerySet[Order]:
+    """The order, its baskets, lines and products (and files, timeline) in a fixed number of queries."""
+    prefetches: list = [_baskets_prefetch(with_files=with_files)]
+    if with_history:
+        prefetches.append(Prefetch("status_changes", queryset=OrderStatusChange.objects.select_related("changed_by")))
+    return Order.objects.visible_to(user).filter(pk=pk).prefetch_related(*prefetches)
+
+
+def basket_for(*, user: User, pk: int) -> QuerySet[ShippingBasket]:
+    return ShippingBasket.objects.visible_to(user).select_related("order", "bookseller").filter(pk=pk)
+
+
+def line_for(*, user: User, pk: int) -> QuerySet[BasketLine]:
+    return BasketLine.objects.visible_to(user).filter(pk=pk).select_related("basket__order", "product")
+
+
+def addresses_matching(*, user: User, text: str, limit: int = 20) -> list[Address]:
+    return list(Address.objects.visible_to(user).matching(text).order_by("-use_count", "-id")[:limit])
+
+
+def addresses_recent(*, user: User, limit: int = 10) -> list[Address]:
+    return list(
+        Address.objects.visible_to(user).filter(last_used_at__isnull=False).order_by("-last_used_at", "-id")[:limit]
+    )
+
+
+def addresses_most_used(*, user: User, limit: int = 20) -> list[Address]:
+    return list(Address.objects.visible_to(user).filter(use_count__gt=0).order_by("-use_count", "-id")[:limit])
+
+
+def booksellers_matching(*, text: str, limit: int = 20) -> list[Bookseller]:
+    booksellers = Bookseller.objects.filter(is_active=True)
+    if text.strip():
+        booksellers = booksellers.matching(text)
+    return list(booksellers.order_by("name", "id")[:limit])

@@ -1,0 +1,361 @@
+"""Business actions on orders, baskets and lines. Customers' views and staff's admin call the same functions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contacts.models import User
+from library.models import Product
+from portal.emails import send_templated_email
+
+from .models import (
+    Address,
+    BasketKind,
+    BasketLine,
+    IllegalTransition,
+    Order,
+    OrderStatus,
+    OrderStatusChange,
+    ShippingBasket,
+)
+
+ADDRESS_FIELDS = (
+    "company",
+    "first_name",
+    "last_name",
+    "line1",
+    "line2",
+    "postcode",
+    "city",
+    "country",
+    "phone",
+    "email",
+)
+
+
+class OrderError(Exception):
+    """A customer-facing refusal; ``str(error)`` is a translated message."""
+
+
+class OrderNotEditable(OrderError):
+    pass
+
+
+class OrderIncomplete(OrderError):
+    pass
+
+
+class OrderAlreadySubmitted(OrderError):
+    pass
+
+
+def _ensure_editable(order: Order) -> None:
+    if not order.is_editable:
+        raise OrderNotEditable(_("This order has been submitted: it can no longer be changed."))
+
+
+def _record_change(*, order: Order, from_status: str, by: User | None, message: str = "") -> OrderStatusChange:
+    return OrderStatusChange.objects.create(
+        order=order, from_status=from_status, to_status=order.status, changed_by=by, message=message
+    )
+
+
+# Drafts ---------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def order_create_draft(*, user: User) -> Order:
+    return Order.objects.create(account_id=user.account_id, created_by=user, status=OrderStatus.DRAFT)
+
+
+@transaction.atomic
+def order_delete_draft(*, order: Order) -> None:
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if not order.is_draft:
+        raise OrderNotEditable(_("Only a draft can be deleted."))
+    order.delete()
+
+
+@transaction.atomic
+def order_name(*, order: Order, name: str, customer_reference: str = "", wished_delivery_date=None) -> Order:
+    _ensure_editable(order)
+    order.name = name.strip()
+    order.customer_reference = customer_reference.strip()
+    order.wished_delivery_date = wished_delivery_date
+    order.save(update_fields=["name", "customer_reference", "wished_delivery_date", "updated_at"])
+    return order
+
+
+def _touch(order: Order) -> None:
+    """Keep the draft's "last changed" honest: the dashboard leads back to the latest one."""
+    Order.objects.filter(pk=order.pk).update(updated_at=timezone.now())
+
+
+# Baskets --------------------------------------------------------------------------------------------------------
+
+
+def address_record(*, account_id: int, fields: dict[str, str]) -> Address:
+    """Find the same address in the account's book or add it; count one more use."""
+    values = {name: (fields.get(name) or "").strip() for name in ADDRESS_FIELDS}
+    values["country"] = values["country"] or "FR"
+    address = Address.objects.filter(account_id=account_id, **values).order_by("id").first()
+    if address is None:
+        address = Address.objects.create(account_id=account_id, **values)
+    Address.objects.filter(pk=address.pk).update(use_count=address.use_count + 1, last_used_at=timezone.now())
+    return address
+
+
+@transaction.atomic
+def basket_save(
+    *,
+    order: Order,
+    kind: str,
+    fields: dict[str, Any],
+    basket: ShippingBasket | None = None,
+) -> ShippingBasket:
+    """Create or change a basket of an editable order. ``fields``: the destination's cleaned form data."""
+    _ensure_editable(order)
+    if kind not in BasketKind.values:
+        raise OrderError(_("Unknown destination type."))
+    if basket is None:
+        last = order.baskets.aggregate(last=Max("position"))["last"]
+        basket = ShippingBasket(order=order, position=(last or 0) + 1)
+    basket.kind = kind
+    for name in (*ADDRESS_FIELDS, "pickup_name"):
+        setattr(basket, name, "")
+    basket.bookseller = None
+    basket.address = None
+    if kind == BasketKind.ADDRESS:
+        for name in ADDRESS_FIELDS:
+            setattr(basket, name, (fields.get(name) or "").strip())
+        basket.country = basket.country or "FR"
+        basket.address = address_record(account_id=order.account_id, fields=fields)
+    elif kind == BasketKind.BOOKSELLER:
+        basket.bookseller = fields["bookseller"]
+    else:
+        basket.pickup_name = fields["pickup_name"].strip()
+        basket.phone = fields["phone"].strip()
+    basket.save()
+    _touch(order)
+    return basket
+
+
+@transaction.atomic
+def basket_duplicate(*, basket: ShippingBasket, into: Order | None = None) -> ShippingBasket:
+    """Copy a basket and its lines, at the end of the same order (or of ``into``)."""
+    target = into or basket.order
+    _ensure_editable(target)
+    lines = list(basket.lines.all())
+    last = target.baskets.aggregate(last=Max("position"))["last"]
+    copy = ShippingBasket.objects.get(pk=basket.pk)
+    copy.pk = None
+    copy.order = target
+    copy.position = (last or 0) + 1
+    copy.save()
+    BasketLine.objects.bulk_create(
+        [BasketLine(basket=copy, product_id=line.product_id, quantity=line.quantity) for line in lines]
+    )
+    _touch(target)
+    return copy
+
+
+@transaction.atomic
+def basket_remove(*, basket: ShippingBasket) -> None:
+    _ensure_editable(basket.order)
+    basket.delete()
+    _touch(basket.order)
+
+
+# Lines ----------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def line_add(*, basket: ShippingBasket, product: Product, quantity: int) -> BasketLine:
+    """Put a product of the same account in a basket; if it is there already, add to its quantity."""
+    _ensure_editable(basket.order)
+    if product.account_id != basket.order.account_id:
+        raise OrderError(_("This product is not in your library."))
+    if quantity < 1:
+        raise OrderError(_("The quantity must be at least 1."))
+    line, created = BasketLine.objects.select_for_update().get_or_create(
+        basket=basket, product=product, defaults={"quantity": quantity}
+    )
+    if not created:
+        line.quantity += quantity
+        line.save(update_fields=["quantity"])
+    _touch(basket.order)
+    return line
+
+
+@transaction.atomic
+def line_add_new_product(*, basket: ShippingBasket, product: Product, user: User) -> BasketLine:
+    """Create a product in the account's library and put it in the basket, both or neither."""
+    from library.services import product_save
+
+    _ensure_editable(basket.order)
+    product_save(product=product, user=user)
+    return line_add(basket=basket, product=product, quantity=product.quantity_to_print)
+
+
+@transaction.atomic
+def line_update(*, line: BasketLine, quantity: int) -> BasketLine:
+    _ensure_editable(line.basket.order)
+    if quantity < 1:
+        raise OrderError(_("The quantity must be at least 1."))
+    line.quantity = quantity
+    line.save(update_fields=["quantity"])
+    _touch(line.basket.order)
+    return line
+
+
+@transaction.atomic
+def line_remove(*, line: BasketLine) -> None:
+    _ensure_editable(line.basket.order)
+    line.delete()
+    _touch(line.basket.order)
+
+
+# Submission -----------------------------------------------------------------------------------------------------
+
+
+def order_problems(order: Order) -> list[str]:
+    """Why this order cannot be submitted yet (empty list: it can)."""
+    problems = []
+    baskets = list(order.baskets.all())
+    if not baskets:
+        problems.append(_("Your order has no shipping basket: create at least one."))
+    for basket in baskets:
+        if not basket.lines.all():
+            problems.append(
+                _("The basket “%(basket)s” has no product: add one or remove the basket.") % {"basket": basket}
+            )
+    if not order.name:
+        problems.append(_("Give your order a name (step 3)."))
+    return problems
+
+
+@transaction.atomic
+def order_submit(*, order_id: int, user: User) -> Order:
+    """Submit a draft (or resubmit after the shop asked for changes), exactly once.
+
+    The row is locked, so two tabs or a double click cannot both pass the status check.
+    """
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if order.status == OrderStatus.SUBMITTED:
+        raise OrderAlreadySubmitted(_("This order has already been submitted."))
+    if not order.is_editable:
+        raise OrderNotEditable(_("This order can no longer be submitted."))
+    problems = order_problems(order)
+    if problems:
+        raise OrderIncomplete(" ".join(problems))
+    from_status = order.status
+    now = timezone.now()
+    fields = order.mark_submitted(at=now, number=Order.number_for(year=now.year, pk=order.pk))
+    order.submitter_name = user.get_full_name()
+    order.submitter_email = user.email
+    order.save(update_fields=[*fields, "submitter_name", "submitter_email"])
+    _record_change(order=order, from_status=from_status, by=user)
+    context = {"order": order, "user": user, "path": reverse("orders:detail", args=[order.pk])}
+    send_templated_email(template="orders/submitted_customer", to=[user.email], context=context, language=user.language)
+    send_templated_email(
+        template="orders/submitted_shop",
+        to=[settings.SHOP_EMAIL],
+        context={**context, "account": order.account},
+        language=settings.LANGUAGE_CODE,
+    )
+    return order
+
+
+# Staff moves ----------------------------------------------------------------------------------------------------
+
+
+def _customer_contact(order: Order) -> tuple[str, str]:
+    user = None
+    if order.submitter_email:
+        user = User.objects.filter(email__iexact=order.submitter_email).first()
+    user = user or order.created_by
+    email = order.submitter_email or (user.email if user else "")
+    return email, (user.language if user else settings.LANGUAGE_CODE)
+
+
+@transaction.atomic
+def order_move(
+    *, order_id: int, to_status: str, by: User | None, message: str = "", tracking_reference: str = ""
+) -> Order:
+    """Move an order one step of its lifecycle, record who and when, and tell the customer after commit."""
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if to_status == OrderStatus.SUBMITTED:
+        raise IllegalTransition("use order_submit")
+    from_status = order.status
+    fields = order.move_to(to_status)
+    if tracking_reference:
+        order.tracking_reference = tracking_reference.strip()
+        fields.append("tracking_reference")
+    order.save(update_fields=fields)
+    _record_change(order=order, from_status=from_status, by=by, message=message.strip())
+    email, language = _customer_contact(order)
+    if email:
+        send_templated_email(
+            template="orders/status_changed",
+            to=[email],
+            context={"order": order, "message": message.strip(), "path": reverse("orders:detail", args=[order.pk])},
+            language=language,
+        )
+    return order
+
+
+def order_accept(*, order_id: int, by: User | None) -> Order:
+    return order_move(order_id=order_id, to_status=OrderStatus.ACCEPTED, by=by)
+
+
+def order_start_production(*, order_id: int, by: User | None) -> Order:
+    return order_move(order_id=order_id, to_status=OrderStatus.IN_PRODUCTION, by=by)
+
+
+def order_ship(*, order_id: int, by: User | None, tracking_reference: str) -> Order:
+    if not tracking_reference.strip():
+        raise OrderError(_("A tracking reference is needed to ship an order."))
+    return order_move(order_id=order_id, to_status=OrderStatus.SHIPPED, by=by, tracking_reference=tracking_reference)
+
+
+def order_mark_ready_for_pickup(*, order_id: int, by: User | None) -> Order:
+    return order_move(order_id=order_id, to_status=OrderStatus.READY_FOR_PICKUP, by=by)
+
+
+def order_complete(*, order_id: int, by: User | None) -> Order:
+    return order_move(order_id=order_id, to_status=OrderStatus.COMPLETED, by=by)
+
+
+def order_request_changes(*, order_id: int, by: User | None, message: str) -> Order:
+    if not message.strip():
+        raise OrderError(_("Tell the customer what to change."))
+    return order_move(order_id=order_id, to_status=OrderStatus.CHANGES_REQUESTED, by=by, message=message)
+
+
+def order_cancel(*, order_id: int, by: User | None, message: str = "") -> Order:
+    return order_move(order_id=order_id, to_status=OrderStatus.CANCELLED, by=by, message=message)
+
+
+# Order again ----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def order_copy(*, order: Order, user: User, basket: ShippingBasket | None = None) -> Order:
+    """A new draft with the baskets (or one basket) and lines of an order; products are shared, not copied."""
+    draft = Order.objects.create(
+        account_id=order.account_id,
+        created_by=user,
+        name=_("%(name)s (again)") % {"name": order.name} if order.name else "",
+        customer_reference=order.customer_reference,
+    )
+    baskets = [basket] if basket is not None else list(order.baskets.all())
+    for source in baskets:
+        basket_duplicate(basket=source, into=draft)
+    return draft
