@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ContactsConfig(AppConfig):
     name = "contacts"
     verbose_name = _("Contacts and accounts")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (records each user's sessions)

@@ -73,6 +73,21 @@ class ContactState(models.TextChoices):
     DEACTIVATED = "deactivated", _("Deactivated")
 
 
+class IllegalTransition(Exception):
+    """A contact was asked to move to a state its current state does not lead to."""
+
+
+# Only an active contact may sign in; ``is_active`` follows the state in every guarded method.
+CONTACT_TRANSITIONS: dict[str, set[str]] = {
+    ContactState.NOT_REGISTERED: {ContactState.INACTIVE},
+    ContactState.INACTIVE: {ContactState.ACTIVE},
+    ContactState.ACTIVE: {ContactState.DEACTIVATED, ContactState.NOT_REGISTERED},
+    ContactState.DEACTIVATED: {ContactState.ACTIVE},
+}
+# States in which the print shop can (re)send a link: the invitation or the activation request.
+LINK_STATES = frozenset({ContactState.NOT_REGISTERED, ContactState.INACTIVE})
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -124,8 +139,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     state = models.CharField(_("state"), max_length=20, choices=ContactState.choices, default=ContactState.ACTIVE)
     invitation_sent_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
     terms_accepted_at = models.DateTimeField(_("terms accepted"), null=True, blank=True)
+    # When the current invitation/activation link was issued: issuing a new one voids the old one.
+    link_issued_at = models.DateTimeField(_("link issued"), null=True, blank=True, editable=False)
 
     State = ContactState
+    TRANSITIONS = CONTACT_TRANSITIONS
     objects = UserManager()
 
     EMAIL_FIELD = "email"
@@ -153,6 +171,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             ),
             models.CheckConstraint(condition=models.Q(state__in=ContactState.values), name="user_state_valid"),
         ]
+        indexes = [models.Index(fields=["state"], name="user_state_idx")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
@@ -170,6 +189,82 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_customer(self) -> bool:
         return self.account_id is not None
+
+    # --- Contact lifecycle: memory only; each returns the fields to save ----------------------
+
+    def can_move_to(self, state: str) -> bool:
+        return state in self.TRANSITIONS[self.state]
+
+    def _move_to(self, state: str) -> list[str]:
+        if not self.can_move_to(state):
+            raise IllegalTransition(f"{self.state} → {state}")
+        self.state = state
+        self.is_active = state == ContactState.ACTIVE
+        return ["state", "is_active"]
+
+    def issue_link(self, *, at) -> list[str]:
+        """A new invitation or activation link; any earlier one stops working."""
+        if self.state not in LINK_STATES:
+            raise IllegalTransition(f"no link to issue in state {self.state}")
+        self.link_issued_at = at
+        return ["link_issued_at"]
+
+    def mark_invited(self, *, at) -> list[str]:
+        if self.state != ContactState.NOT_REGISTERED:
+            raise IllegalTransition(f"cannot invite in state {self.state}")
+        self.invitation_sent_at = at
+        return ["invitation_sent_at"]
+
+    def register(self, *, password: str, terms_accepted_at, at) -> list[str]:
+        """The person created their login through the invitation link: it now awaits activation."""
+        fields = self._move_to(ContactState.INACTIVE)
+        self.set_password(password)
+        self.terms_accepted_at = terms_accepted_at
+        self.link_issued_at = at
+        return [*fields, "password", "terms_accepted_at", "link_issued_at"]
+
+    def activate(self) -> list[str]:
+        if self.state != ContactState.INACTIVE:
+            raise IllegalTransition(f"{self.state} → {ContactState.ACTIVE} (activation)")
+        fields = self._move_to(ContactState.ACTIVE)
+        self.link_issued_at = None
+        return [*fields, "link_issued_at"]
+
+    def deactivate(self) -> list[str]:
+        return self._move_to(ContactState.DEACTIVATED)
+
+    def reactivate(self) -> list[str]:
+        if self.state != ContactState.DEACTIVATED:
+            raise IllegalTransition(f"{self.state} → {ContactState.ACTIVE} (reactivation)")
+        return self._move_to(ContactState.ACTIVE)
+
+    def remove_identities(self) -> list[str]:
+        """The login goes; the contact and its history stay, and it can be invited again."""
+        fields = self._move_to(ContactState.NOT_REGISTERED)
+        self.set_unusable_password()
+        self.invitation_sent_at = None
+        self.terms_accepted_at = None
+        self.link_issued_at = None
+        return [*fields, "password", "invitation_sent_at", "terms_accepted_at", "link_issued_at"]
+
+    def accept_terms(self, *, at) -> list[str]:
+        self.terms_accepted_at = at
+        return ["terms_accepted_at"]
+
+
+class UserSession(models.Model):
+    """A signed-in session of a user, so deactivation can end all of them without scanning sessions."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.session_key[:6]}…"
 
 
 class TermsOfService(models.Model):

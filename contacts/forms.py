@@ -1,0 +1,88 @@
+"""Forms of the contact pages (sign-up, terms, fresh link) and of the contact admin."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from .models import TermsOfService, User
+from .services import validate_pdf
+
+
+class SignUpForm(forms.Form):
+    """Create a login from the invitation link: the password twice, and the terms when there are some."""
+
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    accept_terms = forms.BooleanField(label=_("I accept the terms of service"), required=True)
+
+    def __init__(self, *args, contact: User, terms: TermsOfService | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contact = contact
+        self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
+        if terms is None:
+            del self.fields["accept_terms"]
+
+    def clean_password2(self) -> str:
+        password1 = self.cleaned_data.get("password1")
+        password2 = self.cleaned_data.get("password2")
+        if password1 and password2 and password1 != password2:
+            raise forms.ValidationError(_("The two passwords do not match."), code="password_mismatch")
+        return password2
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        password = self.cleaned_data.get("password2")
+        if password:
+            try:
+                password_validation.validate_password(password, self.contact)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+
+
+class TermsAcceptForm(forms.Form):
+    accept_terms = forms.BooleanField(label=_("I accept the terms of service"), required=True)
+
+
+class FreshLinkForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class ContactAddForm(forms.ModelForm):
+    """The admin's "add a contact": the person and its account; no password (they choose it)."""
+
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name", "account", "language")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].required = True
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("A user with this e-mail address already exists."), code="unique")
+        return email
+
+
+class TermsPublishForm(forms.ModelForm):
+    class Meta:
+        model = TermsOfService
+        fields = ("version_label", "document")
+        widgets = {"document": forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"})}
+
+    def clean_document(self):
+        document = self.cleaned_data["document"]
+        if document:
+            validate_pdf(document)
+        return document

@@ -1,0 +1,358 @@
+"""Business actions on contacts: invitation, sign-up, activation, deactivation, deletion, terms.
+
+Every function is keyword-only and atomic; state moves go through the guarded methods of
+``User``; e-mails leave after commit (``send_templated_email``); each change leaves a row in the
+admin's history (``LogEntry``), so staff see who did what to a contact.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from orders.models import Order
+from portal.emails import render_templated_email, send_templated_email
+
+from . import selectors
+from .models import LINK_STATES, ContactState, IllegalTransition, TermsOfService, User, UserSession
+
+logger = logging.getLogger(__name__)
+
+# Orders that go with a deleted contact. Anything the shop is working on, or has sent back to the
+# customer, or is on its way, blocks the deletion (see DELETION_BLOCKING_ORDER_STATUSES).
+DELETABLE_ORDER_STATUSES = frozenset(
+    {Order.Status.DRAFT, Order.Status.SUBMITTED, Order.Status.COMPLETED, Order.Status.CANCELLED}
+)
+DELETION_BLOCKING_ORDER_STATUSES = frozenset(set(Order.Status.values) - DELETABLE_ORDER_STATUSES)
+
+
+class ContactDeletionRefused(Exception):
+    """The contacts cannot be deleted: some of their orders are in progress (or something protects them)."""
+
+    def __init__(self, *, blocking_orders: list[Order] = (), protected: list[str] = ()):
+        self.blocking_orders = list(blocking_orders)
+        self.protected = list(protected)
+        super().__init__("deletion refused")
+
+
+@dataclass
+class BulkResult:
+    """What a bulk action did: the contacts changed, and those skipped because of their state."""
+
+    done: list[User] = field(default_factory=list)
+    skipped: list[User] = field(default_factory=list)
+
+
+def _audit(*, actor: User | None, contact: User, message: str, flag: int = CHANGE) -> None:
+    actor_id = actor.pk if actor is not None else contact.pk
+    LogEntry.objects.log_actions(actor_id, [contact], flag, message, single_object=True)
+
+
+def _locked(contact: User) -> User:
+    return User.objects.select_for_update().get(pk=contact.pk)
+
+
+def _sync(target: User, source: User, fields: Iterable[str]) -> None:
+    """The caller's instance reflects what was saved on the locked copy."""
+    for name in fields:
+        setattr(target, name, getattr(source, name))
+
+
+# --- Creation and links ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_create(
+    *,
+    email: str,
+    account,
+    first_name: str = "",
+    last_name: str = "",
+    language: str = settings.LANGUAGE_CODE,
+    created_by: User | None = None,
+) -> User:
+    """A new contact, not registered, with no usable password and a fresh invitation link."""
+    contact = User(
+        email=User.objects.normalize_email(email),
+        account=account,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        language=language,
+        state=ContactState.NOT_REGISTERED,
+        is_active=False,
+    )
+    contact.set_unusable_password()
+    contact.link_issued_at = timezone.now()
+    contact.full_clean(exclude=["password"])
+    contact.save()
+    if created_by is not None:
+        _audit(actor=created_by, contact=contact, message="Contact created (not registered).")
+    return contact
+
+
+@transaction.atomic
+def contact_issue_link(*, contact: User) -> User:
+    """A new invitation/activation link for the contact; the previous one stops working."""
+    locked = _locked(contact)
+    fields = locked.issue_link(at=timezone.now())
+    locked.save(update_fields=fields)
+    _sync(contact, locked, fields)
+    return contact
+
+
+def contact_link_email(*, contact: User) -> tuple[str, dict[str, str | None], str]:
+    """The e-mail the contact would receive now (template name, rendered message, link), for review."""
+    template, link = _link_template(contact)
+    context = _link_context(contact, link)
+    rendered = render_templated_email(template=template, context=context, language=contact.language)
+    return template, rendered, link
+
+
+def _link_template(contact: User) -> tuple[str, str]:
+    if contact.state == ContactState.NOT_REGISTERED:
+        return "contacts/invitation", selectors.contact_invitation_url(contact=contact)
+    if contact.state == ContactState.INACTIVE:
+        return "contacts/activation_request", selectors.contact_activation_url(contact=contact)
+    raise IllegalTransition(f"no link to send in state {contact.state}")
+
+
+def _link_context(contact: User, link: str) -> dict:
+    hours = int(selectors.link_lifetime().total_seconds() // 3600)
+    return {"contact": contact, "link": link, "hours": hours, "login_url": selectors.portal_url("account_login")}
+
+
+@transaction.atomic
+def contact_send_activation(*, contact: User, sent_by: User | None = None, reissue: bool = True) -> User:
+    """The "send the activation request" action: the invitation (not registered) or the activation link (inactive).
+
+    ``reissue`` issues a new link first (the old one stops working); staff who reviewed the message
+    and copied its link send it with ``reissue=False`` so the copied link stays the one sent.
+    """
+    locked = _locked(contact)
+    if locked.state not in LINK_STATES:
+        raise IllegalTransition(f"no link to send in state {locked.state}")
+    now = timezone.now()
+    fields: list[str] = []
+    if reissue or not selectors.contact_link_is_fresh(contact=locked):
+        fields += locked.issue_link(at=now)
+    template, link = _link_template(locked)
+    if locked.state == ContactState.NOT_REGISTERED:
+        fields += locked.mark_invited(at=now)
+    if fields:
+        locked.save(update_fields=fields)
+        _sync(contact, locked, fields)
+    send_templated_email(
+        template=template, to=[locked.email], context=_link_context(locked, link), language=locked.language
+    )
+    if sent_by is not None:
+        what = "Invitation sent." if template == "contacts/invitation" else "Activation request sent."
+        _audit(actor=sent_by, contact=locked, message=what)
+    return contact
+
+
+def contact_invite(*, contact: User, sent_by: User | None = None, reissue: bool = True) -> User:
+    """Send the invitation e-mail to a contact that is not registered."""
+    if contact.state != ContactState.NOT_REGISTERED:
+        raise IllegalTransition(f"cannot invite in state {contact.state}")
+    return contact_send_activation(contact=contact, sent_by=sent_by, reissue=reissue)
+
+
+def contact_request_fresh_link(*, email: str) -> None:
+    """Someone whose link expired asks for a new one. Says nothing about whether the address exists."""
+    contact = selectors.contact_waiting_for_link(email=email)
+    if contact is not None:
+        contact_send_activation(contact=contact)
+
+
+# --- Sign-up and lifecycle ------------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_register(*, contact: User, password: str, terms: TermsOfService | None) -> User:
+    """The person created their login through the invitation link; the activation e-mail follows."""
+    locked = _locked(contact)
+    now = timezone.now()
+    fields = locked.register(password=password, terms_accepted_at=now if terms is not None else None, at=now)
+    locked.save(update_fields=fields)
+    _sync(contact, locked, fields)
+    _audit(actor=None, contact=locked, message="Login created through the invitation link; terms accepted.")
+    link = selectors.contact_activation_url(contact=locked)
+    send_templated_email(
+        template="contacts/activation_request",
+        to=[locked.email],
+        context=_link_context(locked, link),
+        language=locked.language,
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_activate(*, contact: User, activated_by: User | None = None) -> User:
+    """Inactive → active, by the activation link (``activated_by`` None) or by staff."""
+    locked = _locked(contact)
+    fields = locked.activate()
+    locked.save(update_fields=fields)
+    _sync(contact, locked, fields)
+    _audit(actor=activated_by, contact=locked, message="Activated." if activated_by else "Activated by e-mail link.")
+    send_templated_email(
+        template="contacts/activated",
+        to=[locked.email],
+        context={"contact": locked, "login_url": selectors.portal_url("account_login")},
+        language=locked.language,
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_deactivate(*, contact: User, deactivated_by: User | None = None) -> User:
+    """Active → deactivated: every session of the contact ends now and signing in is refused."""
+    locked = _locked(contact)
+    fields = locked.deactivate()
+    locked.save(update_fields=fields)
+    _sync(contact, locked, fields)
+    contact_sessions_end(contact=locked)
+    _audit(actor=deactivated_by, contact=locked, message="Deactivated; sessions ended.")
+    return contact
+
+
+@transaction.atomic
+def contact_reactivate(*, contact: User, reactivated_by: User | None = None) -> User:
+    locked = _locked(contact)
+    fields = locked.reactivate()
+    locked.save(update_fields=fields)
+    _sync(contact, locked, fields)
+    _audit(actor=reactivated_by, contact=locked, message="Reactivated.")
+    return contact
+
+
+@transaction.atomic
+def contact_remove_identities(*, contact: User, removed_by: User | None = None) -> User:
+    """Active → not registered: the login goes, the contact and its orders stay."""
+    locked = _locked(contact)
+    fields = locked.remove_identities()
+    locked.save(update_fields=fields)
+    _sync(contact, locked, fields)
+    contact_sessions_end(contact=locked)
+    _audit(actor=removed_by, contact=locked, message="Identities removed; now not registered.")
+    return contact
+
+
+def contacts_bulk_apply(
+    *, contacts: Iterable[User], action: Callable[..., User], applies: Callable[[User], bool], **kwargs
+) -> BulkResult:
+    """Run one lifecycle service on each contact it applies to; the others are reported as skipped."""
+    result = BulkResult()
+    for contact in contacts:
+        if not applies(contact):
+            result.skipped.append(contact)
+            continue
+        try:
+            action(contact=contact, **kwargs)
+        except IllegalTransition:
+            # The state changed under us (another staff member): report it rather than fail the batch.
+            result.skipped.append(contact)
+        else:
+            result.done.append(contact)
+    return result
+
+
+# --- Sessions -------------------------------------------------------------------------------
+
+
+def user_session_record(*, user: User, session_key: str | None) -> None:
+    if session_key:
+        UserSession.objects.update_or_create(session_key=session_key, defaults={"user": user})
+
+
+def user_session_forget(*, session_key: str | None) -> None:
+    if session_key:
+        UserSession.objects.filter(session_key=session_key).delete()
+
+
+def contact_sessions_end(*, contact: User) -> int:
+    """End every session of the contact, whatever the session engine (no scan of all sessions)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    keys = list(UserSession.objects.filter(user=contact).values_list("session_key", flat=True))
+    for key in keys:
+        store(session_key=key).delete()
+    UserSession.objects.filter(user=contact).delete()
+    return len(keys)
+
+
+# --- Deletion -------------------------------------------------------------------------------
+
+
+@dataclass
+class DeletionResult:
+    contacts: int
+    orders: int
+
+
+@transaction.atomic
+def contact_delete(*, contacts: Iterable[User], deleted_by: User | None = None) -> DeletionResult:
+    """Delete the contacts with their draft, submitted, completed and cancelled orders; all or nothing.
+
+    Refused (``ContactDeletionRefused`` naming the orders) if any of their orders is accepted,
+    sent back for changes, in production, shipped or ready for pick-up.
+    """
+    ids = [contact.pk for contact in contacts]
+    locked = list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    orders = list(
+        Order.objects.select_for_update().filter(created_by_id__in=ids).only("id", "name", "number", "status")
+    )
+    blocking = [order for order in orders if order.status in DELETION_BLOCKING_ORDER_STATUSES]
+    if blocking:
+        raise ContactDeletionRefused(blocking_orders=blocking)
+    if deleted_by is not None:
+        LogEntry.objects.log_actions(deleted_by.pk, locked, DELETION, "Contact deleted with its orders.")
+    try:
+        with transaction.atomic():
+            Order.objects.filter(pk__in=[order.pk for order in orders]).delete()
+            User.objects.filter(pk__in=ids).delete()
+    except ProtectedError as error:
+        raise ContactDeletionRefused(protected=sorted({str(obj) for obj in error.protected_objects})) from error
+    return DeletionResult(contacts=len(locked), orders=len(orders))
+
+
+# --- Terms of service -----------------------------------------------------------------------
+
+
+def validate_pdf(document: UploadedFile) -> None:
+    """A PDF by its content (``%PDF-``), whatever its name or declared type."""
+    position = document.tell() if hasattr(document, "tell") else 0
+    document.seek(0)
+    head = document.read(5)
+    document.seek(position)
+    if head != b"%PDF-":
+        raise ValidationError(_("This file is not a PDF."), code="not_pdf")
+
+
+@transaction.atomic
+def terms_publish(*, document: UploadedFile, version_label: str, published_by: User | None) -> TermsOfService:
+    """New terms: every contact's acceptance is reset in one UPDATE, so all must accept them again."""
+    validate_pdf(document)
+    terms = TermsOfService(version_label=version_label, published_by=published_by, published_at=timezone.now())
+    terms.document.save(document.name.rsplit("/", 1)[-1] or "terms.pdf", document, save=False)
+    terms.save()
+    User.objects.update(terms_accepted_at=None)
+    transaction.on_commit(lambda: cache.set(selectors.TERMS_PUBLISHED_CACHE_KEY, True, None))
+    return terms
+
+
+@transaction.atomic
+def contact_accept_terms(*, contact: User) -> User:
+    fields = contact.accept_terms(at=timezone.now())
+    contact.save(update_fields=fields)
+    return contact
