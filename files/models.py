@@ -77,3 +77,13 @@ class ProductFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_checking(self) -> bool:
+        return self.preflight_status in {PreflightStatus.PENDING, PreflightStatus.RUNNING}
+
+    def preflight_reasons(self):
+        """The check's reasons in the active language (they are stored as codes and parameters)."""
+        from .reports import render_report
+
+        return render_report(self.preflight_report)
