@@ -1,5 +1,396 @@
-"""Import and export of contacts in the contact list (CSV/XLSX), mixed into the user admin."""
+"""Import, export and backup of contacts, mixed into the contact list's admin (``contacts.admin.UserAdmin``).
+
+The admin only parses input and presents results: the work is in :mod:`contacts.importing`,
+:mod:`contacts.exports` and :mod:`contacts.backups`, run by the tasks of :mod:`contacts.tasks`
+(in the ``imports`` worker; in-process in the embedded default).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.core.validators import FileExtensionValidator
+from django.http import (
+    FileResponse,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404
+from django.template.loader import select_template
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from portal.models import BackgroundJob
+
+from . import exports, tasks
+from .importing import COLUMNS, TEMPLATE_HEADINGS
+
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+MAX_BACKUPS_AT_ONCE = 20
+IMPORT_KINDS = (tasks.KIND_IMPORT_PREVIEW, tasks.KIND_IMPORT, tasks.KIND_IMPORT_ACTIVATIONS)
+
+COLUMN_HELP = [
+    (COLUMNS["email"][0], gettext_lazy("E-mail address (required). Its case and surrounding spaces do not matter.")),
+    (COLUMNS["first_name"][0], gettext_lazy("First name.")),
+    (COLUMNS["last_name"][0], gettext_lazy("Last name.")),
+    (
+        COLUMNS["company"][0],
+        gettext_lazy(
+            "Company: the customer account with this name (whatever its case), created if there is none. "
+            "Empty: a new contact gets an individual account in their own name."
+        ),
+    ),
+    (COLUMNS["language"][0], gettext_lazy("Language of the e-mails: fr or en (French when empty).")),
+    (COLUMNS["customer_since"][0], gettext_lazy("Customer since, day first: 05/03/2024 is 5 March 2024.")),
+]
+
+
+class ContactImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy("Saved from a spreadsheet as CSV (comma or semicolon separated), 50 MB at most."),
+        validators=[FileExtensionValidator(["csv", "txt"])],
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 50 MB: split it in several files."))
+        if upload.size == 0:
+            raise forms.ValidationError(_("The file is empty."))
+        return upload
 
 
 class ContactImportExportAdminMixin:
-    pass
+    """Buttons on the contact list (import, template, export), export and backup actions, job pages."""
+
+    # Rendered around the list's own template (``contacts.admin.UserAdmin.change_list_template``),
+    # which it extends: both sets of buttons show, neither class has to know the other's template.
+    import_export_change_list_template = "admin/contacts/user/change_list_importexport.html"
+
+    # --- URLs ---------------------------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        urls = [
+            path("import/", wrap(self.contact_import_view), name=f"{prefix}_import"),
+            path("import/template/", wrap(self.contact_import_template_view), name=f"{prefix}_import_template"),
+            path("export/", wrap(self.contact_export_view), name=f"{prefix}_export"),
+            path("jobs/<int:job_id>/", wrap(self.contact_job_view), name=f"{prefix}_job"),
+            path("jobs/<int:job_id>/status/", wrap(self.contact_job_status_view), name=f"{prefix}_job_status"),
+            path("jobs/<int:job_id>/confirm/", wrap(self.contact_import_confirm_view), name=f"{prefix}_import_confirm"),
+            path(
+                "jobs/<int:job_id>/activations/",
+                wrap(self.contact_import_activations_view),
+                name=f"{prefix}_import_activations",
+            ),
+            path(
+                "jobs/<int:job_id>/download/", wrap(self.contact_backup_download_view), name=f"{prefix}_backup_download"
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def _url(self, name: str, *args) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=args)
+
+    # --- Permissions --------------------------------------------------------------------------
+
+    def has_import_permission(self, request) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request) -> bool:
+        return self.has_view_or_change_permission(request)
+
+    def _job_for(self, request, job_id: int, kinds) -> BackgroundJob:
+        job = get_object_or_404(BackgroundJob, pk=job_id, kind__in=kinds)
+        allowed = (
+            self.has_import_permission(request) if job.kind in IMPORT_KINDS else self.has_export_permission(request)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return job
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_import_permission": self.has_import_permission(request),
+            "has_export_permission": self.has_export_permission(request),
+            "import_url": self._url("import"),
+            "import_template_url": self._url("import_template"),
+            "export_url": self._url("export"),
+        }
+        response = super().changelist_view(request, extra_context=extra_context)
+        if isinstance(response, TemplateResponse) and not response.is_rendered:
+            base = response.template_name
+            response.context_data["base_change_list_template"] = (
+                base if isinstance(base, str) else select_template(base, using=None)
+            )
+            response.template_name = self.import_export_change_list_template
+        return response
+
+    def _context(self, request, title: str, **extra) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "changelist_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"),
+            **extra,
+        }
+
+    # --- Import -------------------------------------------------------------------------------
+
+    def contact_import_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = ContactImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                name = default_storage.save(f"imports/contacts/{uuid.uuid4().hex}.csv", upload)
+                job = BackgroundJob.objects.create(
+                    kind=tasks.KIND_IMPORT_PREVIEW,
+                    created_by=request.user,
+                    total=upload.size,
+                    payload={"file": name, "original_name": upload.name[:200]},
+                )
+                tasks.import_contacts_preview.delay_on_commit(job.pk)
+                return HttpResponseRedirect(self._url("job", job.pk))
+        else:
+            form = ContactImportForm()
+        context = self._context(
+            request,
+            _("Import contacts"),
+            form=form,
+            columns=COLUMN_HELP,
+            template_url=self._url("import_template"),
+        )
+        return TemplateResponse(request, "admin/contacts/import_form.html", context)
+
+    @staticmethod
+    def contact_import_template_view(request):
+        line = ";".join(TEMPLATE_HEADINGS)
+        response = HttpResponse(f"\ufeff{line}\r\n", content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="users_template.csv"'
+        return response
+
+    def contact_job_view(self, request, job_id: int):
+        job = self._job_for(request, job_id, (*IMPORT_KINDS, tasks.KIND_BACKUP))
+        done, total = tasks.job_progress(job)
+        context = self._context(
+            request,
+            self._job_title(job),
+            job=job,
+            done=done,
+            total=total,
+            percent=min(100, int(done * 100 / total)) if total else 0,
+            finished=job.status in (BackgroundJob.Status.DONE, BackgroundJob.Status.FAILED),
+            status_url=self._url("job_status", job.pk),
+            report=job.result,
+            samples=self._samples(job),
+        )
+        if job.kind == tasks.KIND_IMPORT_PREVIEW:
+            context["confirm_url"] = self._url("import_confirm", job.pk)
+            context["can_confirm"] = self._can_confirm(job)
+            context["import_job"] = self._import_job_of(job)
+        elif job.kind == tasks.KIND_IMPORT:
+            context["activations_url"] = self._url("import_activations", job.pk)
+            context["activations_job"] = self._activations_job_of(job)
+            context["not_registered_url"] = context["changelist_url"] + "?state__exact=not_registered"
+        elif job.kind == tasks.KIND_BACKUP:
+            context["download_url"] = self._url("backup_download", job.pk)
+            return TemplateResponse(request, "admin/contacts/backup_job.html", context)
+        return TemplateResponse(request, "admin/contacts/import_job.html", context)
+
+    @staticmethod
+    def _samples(job: BackgroundJob) -> list[tuple[list, str]]:
+        result = job.result or {}
+        if job.kind == tasks.KIND_IMPORT and result.get("applied"):
+            headings = (_("Contacts created (first lines)"), _("Contacts updated (first lines)"))
+        else:
+            headings = (_("Contacts to create (first lines)"), _("Contacts to update (first lines)"))
+        return list(zip((result.get("created_sample"), result.get("updated_sample")), headings, strict=True))
+
+    def _job_title(self, job: BackgroundJob) -> str:
+        return {
+            tasks.KIND_IMPORT_PREVIEW: _("Import contacts: preview"),
+            tasks.KIND_IMPORT: _("Import contacts: result"),
+            tasks.KIND_IMPORT_ACTIVATIONS: _("Invitations to the imported contacts"),
+            tasks.KIND_BACKUP: _("Backup of a contact’s data"),
+        }[job.kind]
+
+    @staticmethod
+    def _can_confirm(job: BackgroundJob) -> bool:
+        result = job.result or {}
+        return (
+            job.status == BackgroundJob.Status.DONE
+            and not result.get("file_error")
+            and not result.get("rejected_total")
+            and bool(result.get("created") or result.get("updated"))
+        )
+
+    @staticmethod
+    def _import_job_of(preview: BackgroundJob) -> BackgroundJob | None:
+        return BackgroundJob.objects.filter(kind=tasks.KIND_IMPORT, payload__preview_job=preview.pk).first()
+
+    @staticmethod
+    def _activations_job_of(import_job: BackgroundJob) -> BackgroundJob | None:
+        return BackgroundJob.objects.filter(
+            kind=tasks.KIND_IMPORT_ACTIVATIONS, payload__import_job=import_job.pk
+        ).first()
+
+    def contact_job_status_view(self, request, job_id: int):
+        job = self._job_for(request, job_id, (*IMPORT_KINDS, tasks.KIND_BACKUP))
+        done, total = tasks.job_progress(job)
+        return JsonResponse(
+            {
+                "status": job.status,
+                "finished": job.status in (BackgroundJob.Status.DONE, BackgroundJob.Status.FAILED),
+                "done": done,
+                "total": total,
+                "percent": min(100, int(done * 100 / total)) if total else 0,
+            }
+        )
+
+    def contact_import_confirm_view(self, request, job_id: int):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        preview = self._job_for(request, job_id, (tasks.KIND_IMPORT_PREVIEW,))
+        existing = self._import_job_of(preview)
+        if existing is not None:  # a second click, or a second tab: one import per preview
+            return HttpResponseRedirect(self._url("job", existing.pk))
+        if not self._can_confirm(preview):
+            messages.error(request, _("This file cannot be imported: correct the rejected lines and upload it again."))
+            return HttpResponseRedirect(self._url("job", preview.pk))
+        job = BackgroundJob.objects.create(
+            kind=tasks.KIND_IMPORT,
+            created_by=request.user,
+            total=preview.total,
+            payload={**preview.payload, "preview_job": preview.pk},
+        )
+        tasks.import_contacts.delay_on_commit(job.pk)
+        return HttpResponseRedirect(self._url("job", job.pk))
+
+    def contact_import_activations_view(self, request, job_id: int):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        import_job = self._job_for(request, job_id, (tasks.KIND_IMPORT,))
+        existing = self._activations_job_of(import_job)
+        if existing is not None:
+            return HttpResponseRedirect(self._url("job", existing.pk))
+        if import_job.status != BackgroundJob.Status.DONE or not (import_job.result or {}).get("applied"):
+            messages.error(request, _("Nothing was imported from this file, so there is nobody to invite."))
+            return HttpResponseRedirect(self._url("job", import_job.pk))
+        result = import_job.result
+        job = BackgroundJob.objects.create(
+            kind=tasks.KIND_IMPORT_ACTIVATIONS,
+            created_by=request.user,
+            total=result.get("created", 0) + result.get("updated", 0) + result.get("unchanged", 0),
+            payload={"file": import_job.payload["file"], "import_job": import_job.pk},
+        )
+        tasks.import_send_activations.delay_on_commit(job.pk)
+        return HttpResponseRedirect(self._url("job", job.pk))
+
+    # --- Export -------------------------------------------------------------------------------
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if self.has_export_permission(request):
+            for name in ("export_selected_csv", "export_selected_xlsx", "backup_selected"):
+                actions[name] = self.get_action(name)
+        return actions
+
+    def _export_queryset(self, queryset):
+        return queryset.filter(is_staff=False).select_related(None)
+
+    @admin.action(description=gettext_lazy("Export the selected contacts (CSV)"))
+    def export_selected_csv(self, request, queryset):
+        return self._export_response(self._export_queryset(queryset), "csv")
+
+    @admin.action(description=gettext_lazy("Export the selected contacts (Excel)"))
+    def export_selected_xlsx(self, request, queryset):
+        return self._export_response(self._export_queryset(queryset), "xlsx")
+
+    def contact_export_view(self, request):
+        """Every contact the list shows with its current filters and search, as CSV or XLSX."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        export_format = request.GET.get("format", "csv")
+        if export_format not in ("csv", "xlsx"):
+            export_format = "csv"
+        request.GET = request.GET.copy()
+        request.GET.pop("format", None)
+        changelist = self.get_changelist_instance(request)
+        return self._export_response(self._export_queryset(changelist.get_queryset(request)), export_format)
+
+    @staticmethod
+    def _export_response(queryset, export_format: str):
+        if export_format == "xlsx":
+            return FileResponse(
+                exports.xlsx_temporary_file(queryset),
+                as_attachment=True,
+                filename=exports.export_filename("xlsx"),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response = StreamingHttpResponse(exports.csv_chunks(queryset), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{exports.export_filename("csv")}"'
+        return response
+
+    # --- Backup -------------------------------------------------------------------------------
+
+    @admin.action(description=gettext_lazy("Back up the data of the selected contacts (ZIP)"))
+    def backup_selected(self, request, queryset):
+        contacts = list(queryset.filter(is_staff=False).order_by("pk")[: MAX_BACKUPS_AT_ONCE + 1])
+        if len(contacts) > MAX_BACKUPS_AT_ONCE:
+            self.message_user(
+                request,
+                _("Select %(count)s contacts at most for a backup.") % {"count": MAX_BACKUPS_AT_ONCE},
+                messages.ERROR,
+            )
+            return None
+        jobs = []
+        for contact in contacts:
+            job = BackgroundJob.objects.create(
+                kind=tasks.KIND_BACKUP,
+                created_by=request.user,
+                payload={"user_id": contact.pk, "contact": str(contact)},
+            )
+            tasks.backup_contact.delay_on_commit(job.pk)
+            jobs.append((job, contact))
+        if len(jobs) == 1:
+            return HttpResponseRedirect(self._url("job", jobs[0][0].pk))
+        links = format_html_join(", ", '<a href="{}">{}</a>', ((self._url("job", j.pk), str(c)) for j, c in jobs))
+        self.message_user(
+            request,
+            format_html(
+                "{} {}",
+                ngettext("%(count)s backup is being prepared:", "%(count)s backups are being prepared:", len(jobs))
+                % {"count": len(jobs)},
+                links,
+            ),
+            messages.SUCCESS,
+        )
+        return None
+
+    def contact_backup_download_view(self, request, job_id: int):
+        job = self._job_for(request, job_id, (tasks.KIND_BACKUP,))
+        if job.status != BackgroundJob.Status.DONE or not job.result_file:
+            return HttpResponseRedirect(self._url("job", job.pk))
+        filename = (job.result or {}).get("filename") or f"{slugify(job.payload.get('contact', 'contact'))}.zip"
+        return FileResponse(
+            job.result_file.open("rb"), as_attachment=True, filename=filename, content_type="application/zip"
+        )
