@@ -61,10 +61,10 @@ def login(live_server):
 
     def _login(page, email: str, password: str) -> None:
         page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Adresse e-mail").fill(email)
+        page.get_by_label("Courriel").fill(email)
         page.get_by_label("Mot de passe").fill(password)
-        page.get_by_role("button", name="Se connecter").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Se connecter").click()
 
     return _login
 
