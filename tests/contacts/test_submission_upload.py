@@ -127,6 +127,7 @@ def test_through_django_parser_a_good_file_arrives_with_its_hash():
     body = encode_multipart(BOUNDARY, {"name": "Jeanne", "pdf": _named(data, "bon.pdf")})
     handler = LimitedPdfUploadHandler(field_name="pdf", max_bytes_per_job=len(data))
     post, files = parse(body, [handler, MemoryFileUploadHandler(), TemporaryFileUploadHandler()])
+    assert post["name"] == "Jeanne"
     assert files["pdf"].sha256 == hashlib.sha256(data).hexdigest()
     assert files["pdf"].read() == data
     assert handler.refusal is None
