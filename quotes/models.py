@@ -93,7 +93,7 @@ class PriceRule(models.Model):
         decimal_places=2,
         default=STANDARD_VAT_RATE,
         validators=_rate_validators,
-        help_text=_("Applied to products priced by this rule (20 % is the French standard rate)."),
+        help_text=_("Applied to products priced by this rule (French standard rate: 20 %)."),
     )
     isbn_vat_rate = models.DecimalField(
         _("VAT rate for books with an ISBN (%)"),
@@ -103,7 +103,7 @@ class PriceRule(models.Model):
         blank=True,
         default=BOOK_VAT_RATE,
         validators=_rate_validators,
-        help_text=_("Applied instead when the product has an ISBN (books: 5.5 % in France). Empty: the rate above."),
+        help_text=_("Applied instead when the product has an ISBN (books in France: 5.5 %). Empty: the rate above."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -68,7 +68,7 @@ def quote_create_from_order_view(request: HttpRequest, order_pk: int) -> HttpRes
 @customer_required
 @require_GET
 def quote_list_view(request: HttpRequest) -> HttpResponse:
-    quotes = Quote.objects.visible_to(request.user).annotate(line_count=Count("lines"))
+    quotes = Quote.objects.visible_to(request.user).annotate(line_count=Count("lines")).order_by("-created_at", "-id")
     page = Paginator(quotes, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "quotes/quote_list.html", {"page": page, "quotes": page.object_list})
 
