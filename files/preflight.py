@@ -241,6 +241,21 @@ def _limit_self(memory_bytes: int, cpu_seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+def peak_rss_kb() -> int:
+    """This process's peak resident memory since it started the check's program.
+
+    ``ru_maxrss`` would include the parent's peak from before ``exec`` (Linux keeps it), so read VmHWM.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Preflight a print PDF and print the report as JSON.")
     parser.add_argument("path")
@@ -260,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
             result = check(args.path, Expectation(args.kind, args.pages, args.width, args.height))
     except MemoryError:
         result = {"crash": "memory"}
-    result["max_rss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result["max_rss_kb"] = peak_rss_kb()
     sys.stdout.write(json.dumps(result))
     return 0
 
