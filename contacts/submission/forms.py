@@ -48,7 +48,7 @@ class SubmissionForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
     remarks = forms.CharField(
-        label=_("Remarks"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Your remarks"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
     CATALOGUES = {

@@ -167,6 +167,7 @@ def test_a_regenerated_link_answers_404_in_the_visitors_language(client):
     response = client.get(old, HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 404
     assert '<html lang="fr">' in response.content.decode()
+    assert "Ce lien ne fonctionne pas" in response.content.decode()
 
 
 def test_the_form_is_protected_against_cross_site_posts(settings):
