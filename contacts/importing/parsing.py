@@ -117,11 +117,11 @@ def normalise_email(value: str) -> str:
 
 
 def clean_text(value: str) -> str:
-    """Trim (non-breaking spaces too), collapse inner runs of spaces, drop an export's formula quote."""
-    value = _SPACES.sub(" ", value.replace("\u00a0", " ").replace("\u200b", "")).strip()
+    """Drop an export's formula quote, trim (non-breaking spaces too), collapse inner runs of spaces."""
+    value = value.replace("\u00a0", " ").replace("\u200b", "").strip(" ")
     if value.startswith("'") and value[1:2] in FORMULA_STARTS:
         value = value[1:]
-    return value
+    return _SPACES.sub(" ", value).strip()
 
 
 def detect_encoding(handle: BinaryIO) -> str:

@@ -273,7 +273,9 @@ class _Batcher:
         last_name = row.last_name or user.last_name
         language = row.language or user.language
         account_id = self._account_id(row) if row.company else user.account_id
-        date_joined = _as_datetime(row.customer_since) or user.date_joined
+        date_joined = user.date_joined
+        if row.customer_since and row.customer_since != timezone.localtime(user.date_joined).date():
+            date_joined = _as_datetime(row.customer_since)
         changed = (
             (first_name, last_name, language, date_joined)
             != (user.first_name, user.last_name, user.language, user.date_joined)
