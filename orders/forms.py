@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import Bookseller, Order, ShippingBasket
@@ -25,7 +26,7 @@ COUNTRIES = [
 
 
 class AddressBasketForm(forms.ModelForm):
-    country = forms.ChoiceField(label=_("country"), choices=COUNTRIES, initial="FR")
+    country = forms.ChoiceField(label=capfirst(_("country")), choices=COUNTRIES, initial="FR")
 
     class Meta:
         model = ShippingBasket

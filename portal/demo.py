@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from contacts.models import Account, User
-from orders.models import Order
+from library.models import Binding, PaperFormat, PaperWeight, PrintType, Product
+from orders.models import Bookseller, Order
 
 DEMO_PASSWORD = "colophon-demo"  # noqa: S105 (printed on purpose: embedded demo only)
 
@@ -27,6 +28,62 @@ def _user(
     return user, created
 
 
+def _catalogue() -> int:
+    """The lists of the product form (staff keep them in admin) and a few booksellers of the network."""
+    created = 0
+    for position, (code, name, min_pages, max_pages, multiple) in enumerate(
+        [
+            ("perfect", "Dos carré collé", 32, 600, 2),
+            ("saddle", "Piqûre à cheval", 8, 64, 4),
+            ("wire", "Spirale métallique", 10, 400, 2),
+            ("none", "Sans reliure", 1, 1000, 1),
+        ]
+    ):
+        _, new = Binding.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "min_pages": min_pages,
+                "max_pages": max_pages,
+                "page_multiple": multiple,
+                "position": position,
+            },
+        )
+        created += new
+    for position, (code, name, width, height, custom) in enumerate(
+        [
+            ("a4", "A4", 210, 297, False),
+            ("a5", "A5", 148, 210, False),
+            ("a3", "A3", 297, 420, False),
+            ("custom", "Autre (sur mesure)", None, None, True),
+        ]
+    ):
+        _, new = PaperFormat.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "width_mm": width, "height_mm": height, "is_custom": custom, "position": position},
+        )
+        created += new
+    for position, grams in enumerate([80, 90, 115, 250, 300]):
+        _, new = PaperWeight.objects.get_or_create(
+            code=f"{grams}g", defaults={"name": f"{grams} g/m²", "grams": grams, "position": position}
+        )
+        created += new
+    for position, (code, name) in enumerate([("bw", "Noir et blanc"), ("colour", "Quadrichromie")]):
+        _, new = PrintType.objects.get_or_create(code=code, defaults={"name": name, "position": position})
+        created += new
+    for code, name, line1, postcode, city in [
+        ("PR00001", "Librairie Le Furet du Nord", "15 place du Général de Gaulle", "59000", "Lille"),
+        ("PR00002", "Librairie Kléber", "1 rue des Francs-Bourgeois", "67000", "Strasbourg"),
+        ("PR00003", "Librairie Mollat", "15 rue Vital-Carles", "33000", "Bordeaux"),
+        ("PR00004", "Librairie Sauramps", "Allée Jules Milhau", "34000", "Montpellier"),
+    ]:
+        _, new = Bookseller.objects.get_or_create(
+            network_code=code, defaults={"name": name, "line1": line1, "postcode": postcode, "city": city}
+        )
+        created += new
+    return created
+
+
 def load_demo_data() -> int:
     """Create whatever is missing; return how many objects were created."""
     created = 0
@@ -46,6 +103,23 @@ def load_demo_data() -> int:
     created += new
     _, new = Order.objects.get_or_create(
         account=publisher, name="Recueil de poèmes — tirage de printemps", defaults={"created_by": client}
+    )
+    created += new
+    created += _catalogue()
+    _, new = Product.objects.get_or_create(
+        account=publisher,
+        title="Le Gardien du phare",
+        defaults={
+            "binding": Binding.objects.get(code="perfect"),
+            "paper_format": PaperFormat.objects.get(code="a5"),
+            "page_count": 184,
+            "interior_print_type": PrintType.objects.get(code="bw"),
+            "quantity_to_print": 200,
+            "cover_paper": PaperWeight.objects.get(code="300g"),
+            "interior_paper": PaperWeight.objects.get(code="90g"),
+            "isbn": "9782070368228",
+            "created_by": client,
+        },
     )
     created += new
     return created
