@@ -60,6 +60,7 @@ class SubmissionForm(forms.Form):
 
     def __init__(self, *args, link: SubmissionLink, max_bytes: int, upload_refusal: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.custom_format_ids: list[str] = []
         # One query per catalogue: the entries are read once, both to drop an empty list and to render it.
         for name, model in self.CATALOGUES.items():
             entries = list(model.objects.filter(is_active=True).order_by("position", "name"))
@@ -69,8 +70,10 @@ class SubmissionForm(forms.Form):
             field = self.fields[name]
             field.queryset = model.objects.filter(is_active=True)
             field.choices = [("", field.empty_label), *((entry.pk, str(entry)) for entry in entries)]
-            if name == "paper_format" and not any(entry.is_custom for entry in entries):
-                del self.fields["width_mm"], self.fields["height_mm"]
+            if name == "paper_format":
+                self.custom_format_ids = [str(entry.pk) for entry in entries if entry.is_custom]
+                if not self.custom_format_ids:
+                    del self.fields["width_mm"], self.fields["height_mm"]
         if "paper_format" not in self.fields:
             self.fields.pop("width_mm", None)
             self.fields.pop("height_mm", None)
