@@ -15,6 +15,8 @@ from django.utils import translation
 from .models import Quote, quote_tax_lines
 
 BASE_URL = "https://portal.invalid/"
+# WeasyPrint keeps the decoded logo here between renders of the same process.
+_IMAGE_CACHE: dict = {}
 
 
 class ForbiddenResource(ValueError):
@@ -97,4 +99,4 @@ def render_quote_pdf(quote: Quote, *, language: str | None = None) -> bytes:
     weasyprint, fonts, stylesheet, fetcher = _weasy()
     html = render_quote_html(quote, language=language)
     document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher())
-    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
+    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts, cache=_IMAGE_CACHE)

@@ -73,7 +73,7 @@ def product_specification(product) -> str:
     if product.interior_paper_id:
         parts.append(_("interior %(paper)s") % {"paper": product.interior_paper.name})
     if product.isbn:
-        parts.append(f"ISBN {product.isbn}")
+        parts.append(f"ISBN\u00a0{product.isbn}")
     return " · ".join(parts)
 
 
