@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from contacts.submission.services import submission_link_regenerate
+from contacts.submission.uploads import LimitedPdfUploadHandler
 from files.models import ProductFile
 from library.models import Binding, PaperFormat
 from orders.models import Order
@@ -100,8 +101,28 @@ def test_an_oversized_upload_is_refused_next_to_the_field(client, settings):
     errors = response.context["form"].errors["pdf"]
     assert errors == ["This file is too large: a job may weigh at most 48.8\xa0KB."]
     assert response.context["form"]["name"].value() == "Jeanne Martin"  # the other answers are kept
+    # The guard sat first among the upload handlers and let go at the first chunk past the cap.
+    guard = response.wsgi_request.upload_handlers[0]
+    assert isinstance(guard, LimitedPdfUploadHandler)
+    assert guard.received <= 50_000 + 64 * 1024 < 300_000
     assert ProductFile.objects.count() == 0
     assert stored_files(settings.MEDIA_ROOT) == []
+
+
+def test_a_custom_format_needs_its_size_and_a_fixed_one_ignores_it(client):
+    link = make_link()
+    custom = PaperFormat.objects.create(name="Sur mesure", code="perso", is_custom=True)
+    fixed = PaperFormat.objects.create(name="A4", code="a4", width_mm=210, height_mm=297)
+    response = client.post(url(link), form_data(paper_format=str(custom.pk)))
+    assert {"width_mm", "height_mm"} <= set(response.context["form"].errors)
+    assert Order.objects.count() == 0
+    response = client.post(url(link), form_data(paper_format=str(custom.pk), width_mm="170", height_mm="240"))
+    assert response.status_code == 302
+    client.post(url(link), form_data(paper_format=str(fixed.pk), width_mm="170", height_mm="240"))
+    sizes = set(
+        Order.objects.values_list("baskets__lines__product__width_mm", "baskets__lines__product__paper_format__code")
+    )
+    assert sizes == {(None, "a4"), (170, "perso")}
 
 
 def test_an_upload_over_what_is_left_of_the_day_is_refused_while_streaming(client, settings):
