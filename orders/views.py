@@ -233,7 +233,10 @@ def line_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = QuantityForm(request.POST or None)
     if request.method == "POST":
-        product = get_object_or_404(Product.objects.visible_to(request.user), pk=request.POST.get("product") or 0)
+        product_id = request.POST.get("product", "")
+        if not product_id.isdigit():
+            raise Http404
+        product = get_object_or_404(Product.objects.visible_to(request.user), pk=product_id)
         if form.is_valid():
             try:
                 services.line_add(basket=basket, product=product, quantity=form.cleaned_data["quantity"])

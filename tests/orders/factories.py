@@ -3,7 +3,7 @@ from __future__ import annotations
 import factory
 
 from orders.models import Address, BasketLine, Bookseller, Order, ShippingBasket
-from tests.factories import OrderFactory
+from tests.factories import AccountFactory, OrderFactory
 from tests.library.factories import ProductFactory
 
 
@@ -22,6 +22,7 @@ class AddressFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Address
 
+    account = factory.SubFactory(AccountFactory)
     company = factory.Sequence(lambda n: f"Société {n}")
     line1 = "3 place du Marché"
     postcode = "59100"

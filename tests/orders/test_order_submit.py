@@ -1,0 +1,122 @@
+"""order_submit: the rules, the number, exactly once, e-mails in the customer's language, all or nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+
+from orders import services
+from orders.models import Order, OrderStatus
+from tests.factories import UserFactory
+from tests.orders.factories import BasketFactory, submittable_order
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(order, user, capture):
+    with capture(execute=True):
+        return services.order_submit(order_id=order.pk, user=user)
+
+
+@override_settings(SHOP_EMAIL="atelier@example.fr")
+def test_submit_numbers_records_and_emails(customer, django_capture_on_commit_callbacks):
+    order = submittable_order(account=customer.account, baskets=2, lines=2, name="Printemps")
+    submitted = submit(order, customer, django_capture_on_commit_callbacks)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.SUBMITTED
+    assert order.number == submitted.number == f"C{order.submitted_at.year}-{order.pk:06d}"
+    change = order.status_changes.get()
+    assert (change.from_status, change.to_status, change.changed_by) == ("draft", "submitted", customer)
+    assert order.submitter_email == customer.email
+    to_customer, to_shop = sorted(mail.outbox, key=lambda m: m.to[0] != customer.email)
+    assert to_customer.to == [customer.email] and order.number in to_customer.subject
+    assert "Votre commande" in to_customer.subject
+    assert to_shop.to == ["atelier@example.fr"] and order.account.name in to_shop.subject
+
+
+def test_customer_email_follows_the_customer_language(django_capture_on_commit_callbacks):
+    english = UserFactory(language="en")
+    order = submittable_order(account=english.account, name="Spring")
+    order = submit(order, english, django_capture_on_commit_callbacks)
+    message = next(m for m in mail.outbox if m.to == [english.email])
+    assert message.subject.endswith(f"Your order {order.number} is validated")
+    assert "We have received your order" in message.body
+
+
+def test_numbers_are_unique(customer, django_capture_on_commit_callbacks):
+    first = submittable_order(account=customer.account, name="A")
+    second = submittable_order(account=customer.account, name="B")
+    submit(first, customer, django_capture_on_commit_callbacks)
+    submit(second, customer, django_capture_on_commit_callbacks)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.number != second.number
+
+
+def test_second_submission_is_refused_and_changes_nothing(customer, django_capture_on_commit_callbacks):
+    order = submittable_order(account=customer.account, name="Printemps")
+    submit(order, customer, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    with pytest.raises(services.OrderAlreadySubmitted):
+        submit(order, customer, django_capture_on_commit_callbacks)
+    assert order.status_changes.count() == 1 and mail.outbox == []
+
+
+def test_no_basket_is_refused(customer):
+    order = Order.objects.create(account=customer.account, name="Vide")
+    with pytest.raises(services.OrderIncomplete, match="aucun panier"):
+        services.order_submit(order_id=order.pk, user=customer)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.DRAFT and order.number is None
+
+
+def test_basket_without_line_is_refused(customer):
+    order = submittable_order(account=customer.account, name="Printemps")
+    BasketFactory(order=order, company="Sans produit")
+    with pytest.raises(services.OrderIncomplete, match="Sans produit"):
+        services.order_submit(order_id=order.pk, user=customer)
+
+
+def test_unnamed_order_is_refused(customer):
+    order = submittable_order(account=customer.account, name="")
+    with pytest.raises(services.OrderIncomplete, match="nom"):
+        services.order_submit(order_id=order.pk, user=customer)
+
+
+def test_failure_while_validating_leaves_the_draft_as_it_was(customer, monkeypatch):
+    order = submittable_order(account=customer.account, name="Printemps")
+
+    def broken(**kwargs):
+        raise RuntimeError("mail template exploded")
+
+    monkeypatch.setattr(services, "send_templated_email", broken)
+    with pytest.raises(RuntimeError):
+        services.order_submit(order_id=order.pk, user=customer)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.DRAFT and order.number is None and order.submitted_at is None
+    assert not order.status_changes.exists()
+
+
+def test_resubmission_after_changes_keeps_the_number(customer, staff_user, django_capture_on_commit_callbacks):
+    order = submittable_order(account=customer.account, name="Printemps")
+    submit(order, customer, django_capture_on_commit_callbacks)
+    number = Order.objects.get(pk=order.pk).number
+    with django_capture_on_commit_callbacks(execute=True):
+        services.order_request_changes(order_id=order.pk, by=staff_user, message="Couverture floue")
+    submit(order, customer, django_capture_on_commit_callbacks)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.SUBMITTED and order.number == number
+    assert list(order.status_changes.values_list("to_status", flat=True)) == [
+        "submitted",
+        "changes_requested",
+        "submitted",
+    ]
+
+
+def test_submit_view_shows_the_problem(customer_client, customer):
+    order = Order.objects.create(account=customer.account, name="Vide")
+    response = customer_client.post(f"/orders/{order.pk}/submit/", follow=True)
+    assert "aucun panier" in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.DRAFT
