@@ -18,7 +18,7 @@ def inspect_timeout() -> float:
 class ProductFileUploadForm(forms.Form):
     """A typed PDF for a product. The file is judged by its content, never by its name or type."""
 
-    kind = forms.ChoiceField(label=_("Type of file"), choices=FileKind.choices)
+    kind = forms.ChoiceField(label=_("Type of file"), choices=[("", _("Choose a type")), *FileKind.choices])
     file = forms.FileField(
         label=_("PDF file"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),

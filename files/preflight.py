@@ -205,7 +205,7 @@ def _check_sizes(pdf, expectation: Expectation, reasons: list[dict]) -> None:
             numbers = by_class[code]
             reasons.append(_reason("warning", code, pages=page_ranges(numbers), count=len(numbers), **size))
     if set(by_class) == {"ok"}:
-        reasons.append(_reason("ok", "size_ok", bleed=BLEED_MM, **size))
+        reasons.append(_reason("ok", "size_ok", bleed=round(BLEED_MM), **size))
 
 
 def check(path: str, expectation: Expectation) -> dict:

@@ -119,7 +119,7 @@ def _upload(request: HttpRequest, product: Product, checker) -> HttpResponse:
     except services.TooManyFiles:
         form.add_error("file", refusal_message("too_many", max_files=ProductFile.MAX_PER_PRODUCT))
         return _respond(request, product, status=400, upload_form=form)
-    notice = _("“%(name)s” was received; it is being checked.") % {"name": product_file.original_name}
+    notice = _("“%(name)s” was received. Its check appears with the file.") % {"name": product_file.original_name}
     if _wants_fragment(request):
         return _respond(request, product, notice=notice)
     messages.success(request, notice)
@@ -152,7 +152,9 @@ def _replace(request: HttpRequest, product_file: ProductFile, checker) -> HttpRe
         user=request.user,
         page_count=form.page_count,
     )
-    notice = _("“%(name)s” replaces the previous file; it is being checked.") % {"name": replaced.original_name}
+    notice = _("“%(name)s” replaces the previous file. Its check appears with the file.") % {
+        "name": replaced.original_name
+    }
     if _wants_fragment(request):
         return _respond(request, product, notice=notice)
     messages.success(request, notice)
