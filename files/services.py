@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 FINAL_STATUSES = {PreflightStatus.PASSED, PreflightStatus.WARNINGS, PreflightStatus.FAILED, PreflightStatus.ERROR}
 COPY_CHUNK = 1024 * 1024
+THUMBNAIL_MEMORY_BYTES = 512 * 1024 * 1024
 
 
 class TooManyFiles(Exception):
@@ -162,7 +163,10 @@ def render_thumbnail(path: str, *, timeout: float = 30) -> bytes | None:
     """The first page as a small PNG, drawn by poppler's pdftoppm in its own process."""
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "thumb"
+        # -scale-to bounds the picture whatever the page's declared size; prlimit bounds memory and CPU.
         command = ["pdftoppm", "-png", "-singlefile", "-f", "1", "-l", "1", "-scale-to", "320", path, str(target)]
+        if shutil.which("prlimit"):
+            command = ["prlimit", f"--as={THUMBNAIL_MEMORY_BYTES}", f"--cpu={int(timeout)}", "--", *command]
         try:
             subprocess.run(command, capture_output=True, timeout=timeout, check=True)  # noqa: S603
         except (subprocess.SubprocessError, OSError):
