@@ -17,6 +17,9 @@ class SignUpForm(forms.Form):
         label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "At least 10 characters; not only digits, not a common password, not too close to your name or e-mail."
+        ),
     )
     password2 = forms.CharField(
         label=_("Password (again)"),
@@ -28,7 +31,6 @@ class SignUpForm(forms.Form):
     def __init__(self, *args, contact: User, terms: TermsOfService | None, **kwargs):
         super().__init__(*args, **kwargs)
         self.contact = contact
-        self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
         if terms is None:
             del self.fields["accept_terms"]
 
