@@ -60,6 +60,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _SPACES = re.compile(r"\s+")
+_NEEDS_COLLAPSE = re.compile(r"\s\s|[^\S ]")
+# A strict subset of what django.core.validators.validate_email accepts (dot-atom local part, ASCII domain).
+_PLAIN_EMAIL = re.compile(r"[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\Z")
 
 
 class FileError(Exception):
@@ -118,10 +121,27 @@ def normalise_email(value: str) -> str:
 
 def clean_text(value: str) -> str:
     """Drop an export's formula quote, trim (non-breaking spaces too), collapse inner runs of spaces."""
-    value = value.replace("\u00a0", " ").replace("\u200b", "").strip(" ")
+    if "\u00a0" in value or "\u200b" in value:
+        value = value.replace("\u00a0", " ").replace("\u200b", "")
+    value = value.strip(" ")
     if value.startswith("'") and value[1:2] in FORMULA_STARTS:
         value = value[1:]
-    return _SPACES.sub(" ", value).strip()
+    if _NEEDS_COLLAPSE.search(value):
+        return _SPACES.sub(" ", value).strip()
+    return value.strip()
+
+
+def is_valid_email(email: str) -> bool:
+    """Django's own validator, behind a fast path for the plain addresses that make up big files."""
+    if len(email) > MAX_LENGTHS["email"]:
+        return False
+    if _PLAIN_EMAIL.match(email):
+        return True
+    try:
+        validate_email(email)
+    except ValidationError:
+        return False
+    return True
 
 
 def detect_encoding(handle: BinaryIO) -> str:
@@ -243,13 +263,8 @@ def clean_row(line: int, cells: list[str], layout: FileLayout, *, today: datetim
     email = normalise_email(raw_email)
     if not email:
         reasons.append(_("The e-mail address is missing."))
-    else:
-        try:
-            if len(email) > MAX_LENGTHS["email"]:
-                raise ValidationError("too long")
-            validate_email(email)
-        except ValidationError:
-            reasons.append(_("“%(value)s” is not a valid e-mail address.") % {"value": raw_email.strip()})
+    elif not is_valid_email(email):
+        reasons.append(_("“%(value)s” is not a valid e-mail address.") % {"value": raw_email.strip()})
     values = {key: clean_text(cell(key)) for key in ("first_name", "last_name", "company")}
     labels = {"first_name": COLUMNS["first_name"][0], "last_name": COLUMNS["last_name"][0]}
     labels["company"] = COLUMNS["company"][0]
@@ -262,7 +277,7 @@ def clean_row(line: int, cells: list[str], layout: FileLayout, *, today: datetim
     language = ""
     raw_language = clean_text(cell("language"))
     if raw_language:
-        language = LANGUAGES.get(normalise_heading(raw_language), "")
+        language = LANGUAGES.get(raw_language.lower()) or LANGUAGES.get(normalise_heading(raw_language), "")
         if not language:
             reasons.append(
                 _("Unknown language “%(value)s”: write fr or en.") % {"value": raw_language},
