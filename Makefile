@@ -38,7 +38,7 @@ test-services: $(VENV)/.dev system-packages ## Run the suite against PostgreSQL 
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/colophon} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} \
 	CELERY_TASK_ALWAYS_EAGER=true \
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --services $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --services -m "not browser" $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev ## ruff (lint and format check) and missing migrations
 	$(VENV)/bin/ruff check .

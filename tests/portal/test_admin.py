@@ -28,16 +28,31 @@ def test_staff_see_accounts_and_users(admin_client):
 def test_staff_create_an_account_and_a_user(admin_client):
     response = admin_client.post(
         reverse("admin:contacts_account_add"),
-        {"name": "Lycée Hugo", "kind": "school", "uai": "0750655e", "email": "", "phone": "",
-         "users-TOTAL_FORMS": "0", "users-INITIAL_FORMS": "0"},
+        {
+            "name": "Lycée Hugo",
+            "kind": "school",
+            "uai": "0750655e",
+            "email": "",
+            "phone": "",
+            "users-TOTAL_FORMS": "0",
+            "users-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     school = Account.objects.get(name="Lycée Hugo")
     assert school.uai == "0750655E"
     response = admin_client.post(
         reverse("admin:contacts_user_add"),
-        {"email": "Jules@Hugo.fr", "account": school.pk, "first_name": "Jules", "last_name": "Martin",
-         "language": "fr", "usable_password": "true", "password1": "Une-phrase-assez-longue", "password2": "Une-phrase-assez-longue"},
+        {
+            "email": "Jules@Hugo.fr",
+            "account": school.pk,
+            "first_name": "Jules",
+            "last_name": "Martin",
+            "language": "fr",
+            "usable_password": "true",
+            "password1": "Une-phrase-assez-longue",
+            "password2": "Une-phrase-assez-longue",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     user = User.objects.get(email="jules@hugo.fr")
@@ -58,8 +73,7 @@ def test_an_invalid_uai_is_refused_next_to_the_field(admin_client):
 def test_a_customer_user_without_account_is_refused(admin_client):
     response = admin_client.post(
         reverse("admin:contacts_user_add"),
-        {"email": "nobody@x.fr", "first_name": "", "last_name": "", "language": "fr",
-         "usable_password": "false"},
+        {"email": "nobody@x.fr", "first_name": "", "last_name": "", "language": "fr", "usable_password": "false"},
     )
     assert response.status_code == 200
     assert not User.objects.filter(email="nobody@x.fr").exists()

@@ -22,7 +22,9 @@ def email_templates(settings, tmp_path):
     settings.TEMPLATES = templates
 
 
-def test_templated_email_is_rendered_in_the_recipients_language(db, email_templates, django_capture_on_commit_callbacks):
+def test_templated_email_is_rendered_in_the_recipients_language(
+    db, email_templates, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         send_templated_email(template="demo/hello", to=["ana@editions.fr"], context={"name": "Ana"}, language="fr")
         send_templated_email(template="demo/hello", to=["bob@press.co.uk"], context={"name": "Bob"}, language="en")
@@ -40,10 +42,13 @@ def test_nothing_is_sent_before_the_transaction_commits(db, email_templates, dja
 
 
 def test_a_rolled_back_transaction_sends_nothing(db, email_templates, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            send_templated_email(template="demo/hello", to=["ana@editions.fr"], context={"name": "Ana"})
-            raise RuntimeError("the change is rolled back")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        send_templated_email(template="demo/hello", to=["ana@editions.fr"], context={"name": "Ana"})
+        raise RuntimeError("the change is rolled back")
     assert callbacks == []
     assert mail.outbox == []
 

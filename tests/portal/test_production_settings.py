@@ -56,8 +56,13 @@ def test_production_settings_take_services_from_the_environment():
         "s.SESSION_COOKIE_SECURE]))"
     )
     clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
-    env = {**clean, **PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "portal.settings", "STORAGE_BACKEND": "s3",
-           "AWS_STORAGE_BUCKET_NAME": "colophon-files"}
+    env = {
+        **clean,
+        **PRODUCTION_ENV,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "STORAGE_BACKEND": "s3",
+        "AWS_STORAGE_BUCKET_NAME": "colophon-files",
+    }
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     import json

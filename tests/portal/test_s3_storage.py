@@ -1,0 +1,54 @@
+"""Files on S3-compatible storage through django-storages, against moto's S3 server on loopback."""
+
+import boto3
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from moto.server import ThreadedMotoServer
+
+
+@pytest.fixture
+def s3_server():
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_storage(settings, s3_server, monkeypatch):
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    client = boto3.client(
+        "s3", endpoint_url=s3_server, aws_access_key_id="test", aws_secret_access_key="test", region_name="eu-west-3"
+    )
+    client.create_bucket(Bucket="colophon-files", CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": "colophon-files",
+                "endpoint_url": s3_server,
+                "region_name": "eu-west-3",
+                "access_key": "test",
+                "secret_key": "test",
+                "file_overwrite": False,
+                "default_acl": None,
+                "max_memory_size": 8 * 1024 * 1024,
+            },
+        },
+    }
+    return storages["default"], client
+
+
+def test_files_are_stored_in_the_bucket_and_never_overwritten(s3_storage):
+    storage, client = s3_storage
+    first = storage.save("products/1/a.pdf", ContentFile(b"%PDF-1.7 first"))
+    second = storage.save("products/1/a.pdf", ContentFile(b"%PDF-1.7 second"))
+    assert first != second
+    with storage.open(first, "rb") as handle:
+        assert handle.read() == b"%PDF-1.7 first"
+    keys = {item["Key"] for item in client.list_objects_v2(Bucket="colophon-files")["Contents"]}
+    assert keys == {first, second}
+    assert "X-Amz-Signature" in storage.url(first)
