@@ -125,7 +125,7 @@ def test_register_then_activate(django_capture_on_commit_callbacks, outbox):
     contact.refresh_from_db()
     assert contact.state == ContactState.ACTIVE and contact.is_active
     assert not activation_token.check_token(contact, token)
-    assert "active" in outbox[-1].subject.lower()
+    assert outbox[-1].subject.endswith("Votre compte est actif")  # French: the contact's language
 
 
 def test_deactivation_ends_every_session_of_that_user_only(client):
