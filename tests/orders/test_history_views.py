@@ -1,0 +1,61 @@
+"""My orders, the order page and "order again" through the HTTP client."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from orders import services
+from orders.models import Order, OrderStatus
+from tests.orders.factories import submittable_order
+
+pytestmark = pytest.mark.django_db
+
+
+def test_my_orders_newest_first_filtered_and_paginated(customer_client, customer):
+    for n in range(27):
+        submittable_order(account=customer.account, name=f"Commande {n}", status="submitted", number=f"C2026-{n:06d}")
+    accepted = submittable_order(account=customer.account, name="Acceptée", status="accepted", number="C2026-100000")
+    submittable_order(account=customer.account, name="Brouillon")
+    response = customer_client.get(reverse("orders:list"))
+    page = response.context["page"]
+    assert page.paginator.count == 28 and page.object_list[0] == accepted
+    assert "Brouillon" not in [o.name for o in page.paginator.object_list]
+    response = customer_client.get(reverse("orders:list"), {"status": "accepted"})
+    assert list(response.context["page"].object_list) == [accepted]
+    for bad in ({"status": "draft"}, {"status": "<script>"}, {"page": "999"}, {"page": "x"}):
+        assert customer_client.get(reverse("orders:list"), bad).status_code == 200
+
+
+def test_empty_state(customer_client):
+    assert "Vous n’avez encore passé aucune commande" in customer_client.get(reverse("orders:list")).content.decode()
+
+
+def test_order_page_shows_timeline_and_lines(customer_client, customer, staff_user):
+    order = submittable_order(account=customer.account, name="Printemps")
+    services.order_submit(order_id=order.pk, user=customer)
+    services.order_request_changes(order_id=order.pk, by=staff_user, message="Couverture trop claire")
+    html = customer_client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    assert "Couverture trop claire" in html and "Corriger et valider à nouveau" in html
+    assert order.baskets.get().lines.get().product.title in html
+    assert customer_client.get(reverse("orders:baskets", args=[order.pk])).status_code == 200
+
+
+def test_draft_order_page_leads_to_the_steps(customer_client, customer):
+    draft = submittable_order(account=customer.account)
+    response = customer_client.get(reverse("orders:detail", args=[draft.pk]))
+    assert response.url == reverse("orders:baskets", args=[draft.pk])
+
+
+def test_order_again_views(customer_client, customer):
+    order = submittable_order(
+        account=customer.account, baskets=2, name="Printemps", status="completed", number="C2026-1"
+    )
+    response = customer_client.post(reverse("orders:again", args=[order.pk]))
+    copy = Order.objects.drafts().get()
+    assert response.url == reverse("orders:baskets", args=[copy.pk]) and copy.baskets.count() == 2
+    customer_client.post(reverse("orders:basket_again", args=[order.baskets.first().pk]))
+    assert Order.objects.drafts().count() == 2
+    assert customer_client.get(reverse("orders:again", args=[order.pk])).status_code == 405
+    order.refresh_from_db()
+    assert order.status == OrderStatus.COMPLETED
