@@ -133,7 +133,7 @@ def test_customer_orders_and_staff_moves_the_order(page, live_server, login, ass
     staff_page.locator(f'input[name="_selected_action"][value="{order.pk}"]').check()
     staff_page.locator('select[name="action"]').select_option("accept")
     staff_page.locator('button[name="index"]').click()
-    expect(staff_page.get_by_text(re.compile(r"passée\(s\) à .Acceptée"))).to_be_visible()
+    expect(staff_page.get_by_text(re.compile(r"passée\(s\) à .{1,3}Acceptée"))).to_be_visible()
     shot(staff_page, "12-admin")
     staff_page.close()
 
