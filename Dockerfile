@@ -7,7 +7,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 # WeasyPrint needs Pango and HarfBuzz; poppler-utils draws the thumbnails of uploaded PDFs.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-      fonts-dejavu-core poppler-utils curl \
+      fonts-dejavu-core fonts-liberation poppler-utils curl \
  && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 10001 colophon

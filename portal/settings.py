@@ -76,6 +76,10 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 PORTAL_NAME = env("PORTAL_NAME", "Colophon")
 SHOP_NAME = env("SHOP_NAME", "Imprimerie Colophon")
 SHOP_EMAIL = env("SHOP_EMAIL", "atelier@colophon.test")
+SHOP_PHONE = env("SHOP_PHONE", "")
+# Postal address printed on quotes, one line per comma-separated item.
+SHOP_ADDRESS_LINES = env_list("SHOP_ADDRESS_LINES", [])
+QUOTE_VALIDITY_DAYS = env_int("QUOTE_VALIDITY_DAYS", 30)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -108,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "contacts.middleware.TermsAcceptanceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -204,6 +209,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Password-reset links expire after this many seconds (Django's token clock).
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 2)
+# Invitation and activation links sent to contacts work for this many hours.
+CONTACT_INVITATION_HOURS = env_int("CONTACT_INVITATION_HOURS", 12)
 
 # --- Languages and time ---------------------------------------------------------------------
 
@@ -226,6 +233,12 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Uploads above this size go to a temporary file on disk, never into the process's memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Product files (PDF): largest upload, stopped while it streams; limits of the checks' child processes.
+PRODUCT_FILE_MAX_BYTES = env_int("PRODUCT_FILE_MAX_BYTES", 2 * 1024**3)
+PRODUCT_FILE_INSPECT_TIMEOUT = env_int("PRODUCT_FILE_INSPECT_TIMEOUT", 30)
+PREFLIGHT_TIME_LIMIT = env_int("PREFLIGHT_TIME_LIMIT", 60)
+PREFLIGHT_MEMORY_LIMIT = env_int("PREFLIGHT_MEMORY_LIMIT", 512 * 1024 * 1024)
 
 STORAGE_BACKEND = env("STORAGE_BACKEND", "local")
 if STORAGE_BACKEND == "s3":
@@ -330,5 +343,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},
+    },
 }
