@@ -80,7 +80,7 @@ def test_every_problem_of_a_row_is_listed():
 def test_a_value_with_an_unquoted_separator_is_rejected_not_shifted():
     _layout, rows = rows_of(b"email,prenom,nom,societe\nana@example.fr,Ana,Dupont,Ca, La\n")
     assert isinstance(rows[0], RejectedRow)
-    assert "quotes" in rows[0].reasons[0]
+    assert "guillemets" in rows[0].reasons[0]
 
 
 def test_a_value_spanning_two_physical_lines_is_one_spreadsheet_line():

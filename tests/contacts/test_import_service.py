@@ -94,8 +94,8 @@ def test_the_same_address_twice_in_a_file_is_rejected_naming_both_lines():
     report = contact_import_preview(file_name=stored("duplicate_emails.csv"))
     assert report.rejected_total == 1
     assert report.rejected[0]["line"] == 4
-    assert "line 2" in report.rejected[0]["reasons"][0]
-    assert "line 4" in report.rejected[0]["reasons"][0]
+    assert "ligne 2" in report.rejected[0]["reasons"][0]
+    assert "ligne 4" in report.rejected[0]["reasons"][0]
     assert contact_import_run(file_name=stored("duplicate_emails.csv")).applied is False
     assert User.objects.count() == 0
 
@@ -127,7 +127,7 @@ def test_a_staff_member_s_address_is_rejected():
     StaffUserFactory(email="boss@atelier.example.fr")
     report = contact_import_preview(file_name=stored(b"email;societe\nBoss@Atelier.example.fr;Lac\n"))
     assert report.rejected[0]["line"] == 2
-    assert "staff" in report.rejected[0]["reasons"][0]
+    assert "personnel" in report.rejected[0]["reasons"][0]
 
 
 def test_a_file_without_an_email_column_is_refused_as_a_whole():
