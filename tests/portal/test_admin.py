@@ -43,7 +43,13 @@ def test_staff_create_an_account_and_a_user(admin_client):
     assert school.uai == "0750655E"
     response = admin_client.post(
         reverse("admin:contacts_user_add"),
-        {"email": "Jules@Hugo.fr", "account": school.pk, "first_name": "Jules", "last_name": "Martin", "language": "fr"},
+        {
+            "email": "Jules@Hugo.fr",
+            "account": school.pk,
+            "first_name": "Jules",
+            "last_name": "Martin",
+            "language": "fr",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     user = User.objects.get(email="jules@hugo.fr")
