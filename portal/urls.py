@@ -14,7 +14,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 portal_patterns = [
     path("", views.dashboard_view, name="dashboard"),
-    path("warehouse/", views.placeholder_view, {"title": _("My digital warehouse")}, name="warehouse"),
+    path("warehouse/", views.warehouse_view, name="warehouse"),
     path("search/", views.placeholder_view, {"title": _("Search")}, name="search"),
     path("language/", views.language_switch_view, name="language_switch"),
 ]

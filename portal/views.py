@@ -34,6 +34,22 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 
 
 @customer_required
+def warehouse_view(request: HttpRequest) -> HttpResponse:
+    """ "My digital warehouse": the account's orders, products and quotes, one click away."""
+    from library.models import Product
+    from quotes.models import Quote
+
+    user = request.user
+    counts = {
+        "orders": Order.objects.visible_to(user).exclude(status=Order.Status.DRAFT).count(),
+        "drafts": Order.objects.visible_to(user).drafts().count(),
+        "products": Product.objects.visible_to(user).count(),
+        "quotes": Quote.objects.visible_to(user).count(),
+    }
+    return render(request, "portal/warehouse.html", {"counts": counts})
+
+
+@customer_required
 def placeholder_view(request: HttpRequest, *, title: str) -> HttpResponse:
     return render(request, "portal/placeholder.html", {"title": title})
 

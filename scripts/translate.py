@@ -33,6 +33,7 @@ def run_manage(*args: str) -> None:
 
 def extract() -> None:
     ignore = [f"--ignore={pattern}" for pattern in IGNORES]
+    # No fuzzy guesses: a string is either translated by someone or listed as missing.
     run_manage("makemessages", "-l", "fr", "--no-obsolete", "--no-location", *ignore)
 
 
@@ -52,6 +53,8 @@ def fill(translations: dict) -> int:
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
         entry.previous_msgid = None
+        entry.previous_msgid_plural = None
+        entry.previous_msgctxt = None
         filled += 1
     catalogue.save(str(PO))
     return filled
