@@ -49,6 +49,8 @@ class ProductForm(forms.ModelForm):
         self.fields["width_mm"].help_text = _("Custom format only.")
         self.fields["height_mm"].help_text = _("Custom format only.")
         self.fields["attached_document_name"].help_text = _("Optional.")
+        custom = PaperFormat.objects.filter(is_active=True, is_custom=True).values_list("pk", flat=True)
+        self.fields["paper_format"].widget.attrs["data-custom-formats"] = " ".join(str(pk) for pk in custom)
         for name in ("width_mm", "height_mm", "page_count", "quantity_to_print"):
             self.fields[name].widget.attrs.setdefault("inputmode", "numeric")
 

@@ -15,3 +15,27 @@
     }, 0);
   });
 })();
+
+// The product form shows width and height only for a custom format (they stay visible without JS,
+// and whenever they hold a value or an error).
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var select = document.querySelector("select[data-custom-formats]");
+    if (!select) { return; }
+    var custom = select.getAttribute("data-custom-formats").split(" ");
+    var fields = ["id_width_mm", "id_height_mm"].map(function (id) {
+      var input = document.getElementById(id);
+      return input ? input.closest(".field") : null;
+    }).filter(Boolean);
+    function update() {
+      var show = custom.indexOf(select.value) !== -1;
+      fields.forEach(function (field) {
+        var input = field.querySelector("input");
+        field.hidden = !show && !input.value && !field.classList.contains("field--invalid");
+      });
+    }
+    select.addEventListener("change", update);
+    update();
+  });
+})();
