@@ -337,6 +337,10 @@ if PRODUCTION:
     # /healthz is probed over plain HTTP by the container health check.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# django-import-export: exports never start a cell with a formula (=, +, -, @ …).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_ESCAPE_HTML_ON_EXPORT = False
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
