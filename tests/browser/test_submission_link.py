@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from contacts.models import SubmissionLink
 from library.models import Binding, PaperFormat, PaperWeight
@@ -95,7 +96,7 @@ def test_staff_see_the_link_copy_it_and_regenerate_it(page, live_server, link, l
     field = page.get_by_label("Adresse du lien")
     assert field.input_value().endswith(f"/submit/{link.token}/")
     page.get_by_role("button", name="Copier le lien").click()
-    assert page.locator("[data-copy-status]").inner_text() != ""
+    expect(page.locator("[data-copy-status]")).not_to_have_text("")
     screenshot(page, "admin")
 
     page.get_by_role("link", name="Régénérer le lien…").click()

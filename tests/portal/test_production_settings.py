@@ -17,8 +17,12 @@ PRODUCTION_ENV = {
 }
 
 
+# Test-only variables of this process that a real deployment never has.
+NOT_IN_PRODUCTION = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "DJANGO_SETTINGS_MODULE"}
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k not in NOT_IN_PRODUCTION}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
