@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.tenancy import AccountScopedQuerySet
+
 
 def product_file_key(instance: ProductFile, filename: str) -> str:
     """Generated storage key: the customer's file name is never part of the path."""
@@ -32,11 +34,8 @@ class PreflightStatus(models.TextChoices):
     ERROR = "error", _("Could not be checked")
 
 
-class ProductFileQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ProductFileQuerySet:
-        if not user.is_authenticated or not getattr(user, "account_id", None):
-            return self.none()
-        return self.filter(product__account_id=user.account_id)
+class ProductFileQuerySet(AccountScopedQuerySet):
+    account_path = "product__account"
 
 
 class ProductFile(models.Model):

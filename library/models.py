@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.tenancy import AccountScopedQuerySet
+
 
 class CatalogEntry(models.Model):
     """A choice of the product form that staff keep in admin (binding, paper, print type…)."""
@@ -78,12 +80,8 @@ class PrintType(CatalogEntry):
         verbose_name_plural = _("print types")
 
 
-class ProductQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ProductQuerySet:
-        """The one place products are scoped to the requesting user's account."""
-        if not user.is_authenticated or not getattr(user, "account_id", None):
-            return self.none()
-        return self.filter(account_id=user.account_id)
+class ProductQuerySet(AccountScopedQuerySet):
+    account_path = "account"
 
     def matching(self, text: str) -> ProductQuerySet:
         """Every word of ``text`` must be found in the title, a file name or the ISBN, in any order."""

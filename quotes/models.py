@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import BasketKind
+from portal.tenancy import AccountScopedQuerySet
 
 STANDARD_VAT_RATE = Decimal("20.00")
 BOOK_VAT_RATE = Decimal("5.50")
@@ -200,12 +201,8 @@ class QuoteCounter(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
-class QuoteQuerySet(models.QuerySet):
-    def visible_to(self, user) -> QuoteQuerySet:
-        """The one place quotes are scoped: a customer sees its account's quotes, nobody else's."""
-        if not user.is_authenticated or not getattr(user, "account_id", None):
-            return self.none()
-        return self.filter(account_id=user.account_id)
+class QuoteQuerySet(AccountScopedQuerySet):
+    account_path = "account"
 
 
 class Quote(models.Model):
