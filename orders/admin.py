@@ -41,8 +41,23 @@ class OrderStatusChangeInline(admin.TabularInline):
         return False
 
 
+class ShippingBasketInlineFormSet(forms.BaseInlineFormSet):
+    """Tabular rows have column headers, not labels: name each input for screen readers (axe: "label")."""
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if index is None:
+            return
+        number = index + 1
+        if "position" in form.fields:
+            form.fields["position"].widget.attrs["aria-label"] = _("Position of basket %(number)d") % {"number": number}
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = _("Delete basket %(number)d") % {"number": number}
+
+
 class ShippingBasketInline(admin.TabularInline):
     model = ShippingBasket
+    formset = ShippingBasketInlineFormSet
     fields = ("position", "kind", "destination", "edit_link")
     readonly_fields = ("kind", "destination", "edit_link")
     extra = 0
