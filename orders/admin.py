@@ -103,12 +103,13 @@ class OrderAdmin(admin.ModelAdmin):
     list_display = ("__str__", "number", "account", "status", "submitted_at", "created_at")
     list_filter = (
         "status",
+        "source",
         AccountFilter,
         ("submitted_at", admin.DateFieldListFilter),
         ("created_at", admin.DateFieldListFilter),
     )
     list_select_related = ("account",)
-    search_fields = ("name", "number", "account__name", "customer_reference")
+    search_fields = ("name", "number", "account__name", "customer_reference", "submitter_name", "submitter_email")
     autocomplete_fields = ("account", "created_by")
     readonly_fields = ("number", "status", "submitted_at", "created_at", "updated_at", "tracking_reference", "contents")
     fieldsets = (

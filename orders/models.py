@@ -109,7 +109,10 @@ class Order(models.Model):
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["account", "status", "-created_at"], name="order_account_status_idx")]
+        indexes = [
+            models.Index(fields=["account", "status", "-created_at"], name="order_account_status_idx"),
+            models.Index(fields=["source", "submitted_at"], name="order_source_submitted_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=OrderStatus.values), name="order_status_valid"),
         ]

@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from orders import services
-from orders.models import OrderStatus
+from orders.models import OrderSource, OrderStatus
 from tests.orders.factories import BooksellerFactory, submittable_order
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +109,21 @@ def test_booksellers_import_from_csv_updates_by_network_code():
     result = BooksellerResource().import_data(dataset, dry_run=False)
     assert not result.has_errors()
     assert dict(Bookseller.objects.values_list("network_code", "name")) == {"PR1": "Le Furet du Nord", "PR2": "Mollat"}
+
+
+def test_orders_filter_by_source_and_search_by_submitter(staff_client, customer):
+    from_portal = submittable_order(account=customer.account, name="Par le portail")
+    from_link = submittable_order(
+        account=customer.account,
+        name="Par le lien",
+        source=OrderSource.GENERIC_LINK,
+        submitter_name="Louise Vandamme",
+        submitter_email="louise@librairie-turet.fr",
+    )
+    response = staff_client.get(CHANGELIST, {"source__exact": OrderSource.GENERIC_LINK})
+    assert list(response.context["cl"].result_list) == [from_link]
+    response = staff_client.get(CHANGELIST, {"source__exact": OrderSource.PORTAL})
+    assert list(response.context["cl"].result_list) == [from_portal]
+    for query in ("vandamme", "louise@librairie-turet"):
+        response = staff_client.get(CHANGELIST, {"q": query})
+        assert list(response.context["cl"].result_list) == [from_link]
