@@ -34,10 +34,18 @@ def _isolated_files(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate limits and other cached state never leak from one test to the next."""
+def _fresh_cache(settings, worker_id):
+    """Rate limits and other cached state never leak from one test to the next.
+
+    With Redis (make test-services), each xdist worker gets a database of its own, since clearing
+    the cache empties the whole Redis database and would wipe a neighbour test's rate-limit counters.
+    """
     from django.core.cache import cache
 
+    default = settings.CACHES["default"]
+    if default["BACKEND"].endswith("RedisCache") and worker_id.startswith("gw"):
+        base, _, _db = default["LOCATION"].rpartition("/")
+        settings.CACHES = {"default": {**default, "LOCATION": f"{base}/{int(worker_id[2:]) + 1}"}}
     cache.clear()
     yield
     cache.clear()

@@ -18,7 +18,16 @@ PRODUCTION_ENV = {
 
 
 # Test-only variables of this process that a real deployment never has.
-NOT_IN_PRODUCTION = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+NOT_IN_PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "CELERY_TASK_ALWAYS_EAGER",
+    "CELERY_BROKER_URL",
+    "CACHE_URL",
+    "STORAGE_BACKEND",
+    "EMAIL_BACKEND",
+    "DJANGO_DEBUG",
+}
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -59,7 +68,7 @@ def test_production_settings_take_services_from_the_environment():
         "s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, s.STORAGES['default']['BACKEND'], "
         "s.SESSION_COOKIE_SECURE]))"
     )
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k not in NOT_IN_PRODUCTION}
     env = {
         **clean,
         **PRODUCTION_ENV,
