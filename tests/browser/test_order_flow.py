@@ -244,6 +244,7 @@ def test_customer_orders_and_staff_moves_the_order(
     expect(timeline).to_have_count(4)
     for position, status in enumerate(["Brouillon créé", "Validée", "Acceptée", "En production"]):
         expect(timeline.nth(position)).to_contain_text(status)
+    expect(page.get_by_role("listitem").filter(has_text=quote.number)).to_contain_text("demandé le")
     expect(page.get_by_role("link", name=quote.number)).to_be_visible()
     shot(page, "14-order-page")
     assert_no_axe_violations(page)
