@@ -7,17 +7,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.tenancy import AccountScopedQuerySet
+
 
 class IllegalTransition(Exception):
     """An order was asked to move to a status its current status does not lead to."""
 
 
-class OrderQuerySet(models.QuerySet):
-    def visible_to(self, user) -> OrderQuerySet:
-        """The one place orders are scoped: a customer sees its account's orders, nobody else's."""
-        if not user.is_authenticated or not getattr(user, "account_id", None):
-            return self.none()
-        return self.filter(account_id=user.account_id)
+class OrderQuerySet(AccountScopedQuerySet):
+    account_path = "account"
 
     def drafts(self) -> OrderQuerySet:
         return self.filter(status=OrderStatus.DRAFT)
@@ -176,11 +174,8 @@ class OrderStatusChange(models.Model):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
-class AddressQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AddressQuerySet:
-        if not user.is_authenticated or not getattr(user, "account_id", None):
-            return self.none()
-        return self.filter(account_id=user.account_id)
+class AddressQuerySet(AccountScopedQuerySet):
+    account_path = "account"
 
     def matching(self, text: str) -> AddressQuerySet:
         return self.filter(
@@ -257,11 +252,8 @@ class BasketKind(models.TextChoices):
     PICKUP = "pickup", _("Pick-up at the shop")
 
 
-class ShippingBasketQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ShippingBasketQuerySet:
-        if not user.is_authenticated or not getattr(user, "account_id", None):
-            return self.none()
-        return self.filter(order__account_id=user.account_id)
+class ShippingBasketQuerySet(AccountScopedQuerySet):
+    account_path = "order__account"
 
 
 class ShippingBasket(models.Model):
@@ -329,11 +321,8 @@ class ShippingBasket(models.Model):
         return [line for line in lines if line]
 
 
-class BasketLineQuerySet(models.QuerySet):
-    def visible_to(self, user) -> BasketLineQuerySet:
-        if not user.is_authenticated or not getattr(user, "account_id", None):
-            return self.none()
-        return self.filter(basket__order__account_id=user.account_id)
+class BasketLineQuerySet(AccountScopedQuerySet):
+    account_path = "basket__order__account"
 
 
 class BasketLine(models.Model):
