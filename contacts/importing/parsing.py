@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -231,7 +232,7 @@ def read_layout(handle: BinaryIO) -> tuple[FileLayout, Iterator[tuple[int, list[
 def _numbered(reader: Iterable[list[str]]) -> Iterator[tuple[int, list[str]]]:
     # One record of the csv reader is one spreadsheet row, blank ones included (as a spreadsheet shows them).
     for line, cells in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in cells):
+        if not "".join(cells).strip():  # blank: every cell is empty or spaces
             continue
         yield line, cells
 
@@ -248,6 +249,73 @@ def parse_date(value: str) -> datetime.date:
     else:
         raise ValueError(value)
     return datetime.date(year, month, day)
+
+
+# Anything in a line that ``clean_text`` would do more to than ``strip()``: such lines take the slow path.
+_TROUBLE = re.compile(r"[\u00a0\u200b']|\s\s|[^\S ]")
+_KEYS = ("email", "first_name", "last_name", "company", "language", "customer_since")
+
+
+def clean_rows(
+    rows: Iterable[tuple[int, list[str]]], layout: FileLayout, *, today: datetime.date
+) -> Iterator[ContactRow | RejectedRow]:
+    """``clean_row`` over a file's rows, with a fast path for the plain lines that make up big files.
+
+    A line with nothing to clean beyond surrounding spaces, a plain address, short values, a known
+    language and a valid past date is turned into a ``ContactRow`` directly (a few microseconds);
+    anything else goes through ``clean_row``, which gives the same row or lists every problem.
+    """
+    width = layout.width
+    pick = operator.itemgetter(*(layout.columns.get(key, width) for key in _KEYS))
+    plain_email = _PLAIN_EMAIL.match
+    trouble = _TROUBLE.search
+    max_email, max_first, max_last, max_company = (MAX_LENGTHS[key] for key in _KEYS[:4])
+    languages: dict[str, str] = {}  # cell → language code ("" when unknown)
+    dates: dict[str, datetime.date | None] = {}  # cell → date (None when not a valid past date)
+    for line, cells in rows:
+        if len(cells) == width and not trouble("\x00".join(cells)):
+            cells.append("")  # what a missing column reads as
+            raw_email, first_name, last_name, company, raw_language, raw_date = pick(cells)
+            email = raw_email.strip().lower()
+            first_name, last_name, company = first_name.strip(), last_name.strip(), company.strip()
+            language = raw_language.strip()
+            if language:
+                code = languages.get(language)
+                if code is None:
+                    code = languages[language] = _language_code(language)
+                language = code
+            day = None
+            raw_date = raw_date.strip()
+            if raw_date:
+                day = dates.get(raw_date, False)
+                if day is False:
+                    day = dates[raw_date] = _past_date(raw_date, today)
+            if (
+                email
+                and len(email) <= max_email
+                and plain_email(email)
+                and len(first_name) <= max_first
+                and len(last_name) <= max_last
+                and len(company) <= max_company
+                and (language or not raw_language.strip())
+                and (day is not None or not raw_date)
+            ):
+                yield ContactRow(line, email, first_name, last_name, company, language, day)
+                continue
+            cells.pop()
+        yield clean_row(line, cells, layout, today=today)
+
+
+def _language_code(value: str) -> str:
+    return LANGUAGES.get(value.lower()) or LANGUAGES.get(normalise_heading(value), "")
+
+
+def _past_date(value: str, today: datetime.date) -> datetime.date | None:
+    try:
+        day = parse_date(value)
+    except ValueError:
+        return None
+    return day if day <= today else None
 
 
 def clean_row(line: int, cells: list[str], layout: FileLayout, *, today: datetime.date) -> ContactRow | RejectedRow:
@@ -277,7 +345,7 @@ def clean_row(line: int, cells: list[str], layout: FileLayout, *, today: datetim
     language = ""
     raw_language = clean_text(cell("language"))
     if raw_language:
-        language = LANGUAGES.get(raw_language.lower()) or LANGUAGES.get(normalise_heading(raw_language), "")
+        language = _language_code(raw_language)
         if not language:
             reasons.append(
                 _("Unknown language “%(value)s”: write fr or en.") % {"value": raw_language},
