@@ -172,6 +172,7 @@ class _Batcher:
     _all_accounts_loaded: bool = False
     _lower: dict[str, str] = field(default_factory=dict)  # company as written → lower-cased
     _writer: _UserWriter | None = None
+    staged_updates: bool = False
 
     def __post_init__(self) -> None:
         self.tz = timezone.get_current_timezone()
@@ -204,10 +205,11 @@ class _Batcher:
             self._writer.insert(to_create)
             if to_update:
                 _update_users(to_update)
+                self.staged_updates = True
 
     def finish(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
+        if self.staged_updates and self.report.ok:
+            _apply_staged_updates()
 
     def _company_key(self, company: str) -> str:
         key = self._lower.get(company)
@@ -423,9 +425,6 @@ class _UserWriter:
                 values[p_password] = prefix + token(30)
                 write_row(values)
 
-    def close(self) -> None:
-        pass
-
 
 def _unusable_password() -> str:
     # What make_password(None) stores, without its slow per-character random string.
@@ -436,18 +435,15 @@ _UPDATES_TABLE = "contact_import_updates"
 
 
 def _update_users(rows: list[tuple]) -> None:
-    """Write the changed contacts: (pk, first_name, last_name, language, account_id, date_joined).
+    """Write (PostgreSQL: stage) the changed contacts: (pk, first_name, last_name, language, account_id, date_joined).
 
-    PostgreSQL: ``COPY`` into a temporary table, then one ``UPDATE … FROM`` it. Elsewhere one
-    ``UPDATE … FROM (VALUES …)`` (SQLite ≥ 3.33 takes it).
+    PostgreSQL: ``COPY`` into a temporary table, which ``_apply_staged_updates`` turns into one
+    ``UPDATE … FROM`` at the end of the file. Elsewhere one ``UPDATE … FROM (VALUES …)`` per batch
+    (SQLite ≥ 3.33 takes it).
     """
     if not rows:
         return
     table = connection.ops.quote_name(User._meta.db_table)
-    set_columns = (
-        "first_name = v.first_name, last_name = v.last_name, language = v.language, "
-        "account_id = v.account_id, date_joined = v.date_joined"
-    )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -455,10 +451,9 @@ def _update_users(rows: list[tuple]) -> None:
                 "last_name text, language text, account_id bigint, date_joined timestamptz) ON COMMIT DROP"
             )
             with cursor.cursor.copy(f"COPY {_UPDATES_TABLE} FROM STDIN") as copy:
+                write_row = copy.write_row
                 for row in rows:
-                    copy.write_row(row)
-            cursor.execute(f"UPDATE {table} SET {set_columns} FROM {_UPDATES_TABLE} AS v WHERE {table}.id = v.id")  # noqa: S608
-            cursor.execute(f"TRUNCATE {_UPDATES_TABLE}")
+                    write_row(row)
         return
     placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
     sql = (
@@ -473,3 +468,17 @@ def _update_users(rows: list[tuple]) -> None:
         )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def _apply_staged_updates() -> None:
+    """PostgreSQL: one ``UPDATE … FROM`` the staged rows, then empty the stage (it is dropped at commit)."""
+    if connection.vendor != "postgresql":
+        return
+    table = connection.ops.quote_name(User._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET first_name = v.first_name, last_name = v.last_name, language = v.language, "  # noqa: S608
+            f"account_id = v.account_id, date_joined = v.date_joined FROM {_UPDATES_TABLE} AS v "
+            f"WHERE {table}.id = v.id"
+        )
+        cursor.execute(f"TRUNCATE {_UPDATES_TABLE}")
