@@ -101,3 +101,105 @@ def test_the_export_s_formula_quote_is_dropped_on_the_way_back():
 def test_unreadable_files_say_why(data):
     with pytest.raises(FileError):
         read_layout(io.BytesIO(data))
+
+
+# --- The fast path gives exactly what clean_row gives -------------------------------------------
+
+TRICKY_ADDRESSES = [
+    "ana@example.fr",
+    "Ana.Dupont@Example.FR",
+    "a.b-c_d+e%f@sous.domaine.example.fr",
+    "a..b@example.fr",
+    ".a@example.fr",
+    "a.@example.fr",
+    "a@example",
+    "a@-example.fr",
+    "a@example-.fr",
+    "a@exa_mple.fr",
+    "a@example.f",
+    "a@example.123",
+    "a@[127.0.0.1]",
+    "a@[IPv6:::1]",
+    '"a b"@example.fr',
+    "a b@example.fr",
+    "a@b@example.fr",
+    "élodie@example.fr",
+    "a@exämple.fr",
+    "a@xn--exmple-cua.fr",
+    "a@localhost",
+    "a!#$&'*/=?^`{|}~@example.fr",
+    "@example.fr",
+    "a@",
+    "a@.example.fr",
+    "a@example..fr",
+    f"{'a' * 64}@example.fr",
+    f"{'a' * 65}@example.fr",
+    f"a@{'b' * 63}.fr",
+    f"a@{'b' * 64}.fr",
+    f"{'a' * 240}@example.fr",
+    "a@example.fr\n",
+    "a@example.fr.",
+]
+
+
+@pytest.mark.parametrize("address", TRICKY_ADDRESSES)
+def test_the_fast_address_check_never_accepts_what_django_refuses(address):
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from contacts.importing.parsing import _PLAIN_EMAIL, is_valid_email
+
+    try:
+        validate_email(address)
+        django_says = len(address) <= 254
+    except ValidationError:
+        django_says = False
+    assert is_valid_email(address) == django_says
+    if _PLAIN_EMAIL.match(address):
+        assert django_says, address
+
+
+TRICKY_LINES = [
+    "ana@example.fr;Ana;Dupont;Lac;fr;05/03/2024",
+    "  Ana@Example.fr ; Ana ;Dupont ; Lac;FR; 05/03/2024 ",
+    "ana@example.fr;Ana  Marie;Dupont;Lac;fr;05/03/2024",
+    "ana@example.fr;Ana\u00a0Marie;Dupont;Lac;fr;05/03/2024",
+    "ana@example.fr;Ana\u200b;Dupont;Lac;fr;05/03/2024",
+    "ana@example.fr;'=Ana;Dupont;Lac;fr;05/03/2024",
+    "ana@example.fr;O'Brien;Dupont;Lac;fr;05/03/2024",
+    'ana@example.fr;"Ana\nMarie";Dupont;Lac;fr;05/03/2024',
+    "ana@example.fr;Ana\tMarie;Dupont;Lac;fr;05/03/2024",
+    "ana@example.fr;;;;;",
+    "ana@example.fr",
+    "ana@example.fr;Ana;Dupont;Lac;fr;05/03/2024;extra",
+    "ana@example.fr;Ana;Dupont;Lac;fr;05/03/2024;",
+    "ana-at-example.fr;Ana;Dupont;Lac;fr;05/03/2024",
+    ";Ana;Dupont;Lac;fr;05/03/2024",
+    "a b@example.fr;Ana;Dupont;Lac;fr;05/03/2024",
+    '"a b"@example.fr;Ana;Dupont;Lac;fr;05/03/2024',
+    "ana@example.fr;Ana;Dupont;Lac;Français;05/03/2024",
+    "ana@example.fr;Ana;Dupont;Lac;de;05/03/2024",
+    "ana@example.fr;Ana;Dupont;Lac;fr;31/02/2024",
+    "ana@example.fr;Ana;Dupont;Lac;fr;05/03/2099",
+    "ana@example.fr;Ana;Dupont;Lac;fr;2024-03-05",
+    "ana@example.fr;Ana;Dupont;Lac;fr;5-3-24",
+    "ana@example.fr;Ana;Dupont;Lac;fr;05/03/2024 10:00",
+    f"ana@example.fr;{'A' * 151};Dupont;Lac;fr;05/03/2024",
+    f"ana@example.fr;Ana;Dupont;{'L' * 201};fr;05/03/2024",
+    f"{'a' * 250}@example.fr;Ana;Dupont;Lac;fr;05/03/2024",
+]
+
+
+@pytest.mark.parametrize(
+    "header", ["email;prenom;nom;societe;langue;client_depuis", "email;prenom;nom;societe;langue;client_depuis;notes"]
+)
+def test_the_fast_path_gives_what_clean_row_gives(header):
+    from contacts.importing.parsing import clean_rows
+
+    data = "\n".join([header, *TRICKY_LINES]).encode()
+    layout, rows, _counter = read_layout(io.BytesIO(data))
+    rows = list(rows)
+    expected = [clean_row(line, list(cells), layout, today=TODAY) for line, cells in rows]
+    assert list(clean_rows(((line, list(cells)) for line, cells in rows), layout, today=TODAY)) == expected
+    assert any(isinstance(row, ContactRow) for row in expected)
+    assert any(isinstance(row, RejectedRow) for row in expected)
