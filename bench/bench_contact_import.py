@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -173,6 +174,7 @@ def main() -> None:
 
         connections.close_all()
         drop_database(url)
+        shutil.rmtree(media, ignore_errors=True)
 
 
 def run(args, media: Path) -> None:
