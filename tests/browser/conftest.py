@@ -81,9 +81,7 @@ def axe_violations(page) -> list[dict]:
 def assert_no_axe_violations():
     def _check(page) -> None:
         violations = axe_violations(page)
-        summary = [
-            f"{v['id']}: {v['help']} → {[n['target'] for n in v['nodes']][:5]}" for v in violations
-        ]
+        summary = [f"{v['id']}: {v['help']} → {[n['target'] for n in v['nodes']][:5]}" for v in violations]
         assert not violations, f"axe-core found violations on {page.url}:\n" + "\n".join(summary)
 
     return _check
