@@ -39,6 +39,8 @@ def extract() -> None:
 
 def fill(translations: dict) -> int:
     catalogue = polib.pofile(str(PO), wrapwidth=0)
+    # The header makemessages writes is marked fuzzy; msgfmt would then drop its plural rule.
+    catalogue.metadata_is_fuzzy = False
     filled = 0
     for entry in catalogue:
         key = f"{entry.msgctxt}\u0004{entry.msgid}" if entry.msgctxt else entry.msgid
