@@ -3,14 +3,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
 from orders.models import Order
 
-from . import health
+from . import health, services
 
 
 def customer_required(view):
@@ -58,10 +57,8 @@ def placeholder_view(request: HttpRequest, *, title: str) -> HttpResponse:
 def language_switch_view(request: HttpRequest) -> HttpResponse:
     """Django's set_language (cookie), and the user's profile so e-mails follow the choice too."""
     response = set_language(request)
-    language = request.POST.get("language", "")
-    if request.user.is_authenticated and check_for_language(language) and language != request.user.language:
-        request.user.language = language
-        request.user.save(update_fields=["language"])
+    if request.user.is_authenticated:
+        services.user_language_set(user=request.user, language=request.POST.get("language", ""))
     return response
 
 
