@@ -1,5 +1,8 @@
 """Files on S3-compatible storage through django-storages, against moto's S3 server on loopback."""
 
+import runpy
+from pathlib import Path
+
 import boto3
 import pytest
 from django.core.files.base import ContentFile
@@ -23,22 +26,18 @@ def s3_storage(settings, s3_server, monkeypatch):
         "s3", endpoint_url=s3_server, aws_access_key_id="test", aws_secret_access_key="test", region_name="eu-west-3"
     )
     client.create_bucket(Bucket="colophon-files", CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": "colophon-files",
-                "endpoint_url": s3_server,
-                "region_name": "eu-west-3",
-                "access_key": "test",
-                "secret_key": "test",
-                "file_overwrite": False,
-                "default_acl": None,
-                "max_memory_size": 8 * 1024 * 1024,
-            },
-        },
-    }
+    # The storage configuration exactly as portal/settings.py builds it from the environment.
+    for name, value in {
+        "STORAGE_BACKEND": "s3",
+        "AWS_STORAGE_BUCKET_NAME": "colophon-files",
+        "AWS_S3_ENDPOINT_URL": s3_server,
+        "AWS_S3_REGION_NAME": "eu-west-3",
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+    }.items():
+        monkeypatch.setenv(name, value)
+    configured = runpy.run_path(str(Path(__file__).resolve().parents[2] / "portal" / "settings.py"))
+    settings.STORAGES = {**settings.STORAGES, "default": configured["STORAGES"]["default"]}
     return storages["default"], client
 
 
