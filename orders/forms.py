@@ -30,18 +30,7 @@ class AddressBasketForm(forms.ModelForm):
 
     class Meta:
         model = ShippingBasket
-        fields = [
-            "company",
-            "first_name",
-            "last_name",
-            "line1",
-            "line2",
-            "postcode",
-            "city",
-            "country",
-            "phone",
-            "email",
-        ]
+        fields = list(ShippingBasket.ADDRESS_FIELDS)
         widgets = {
             "company": forms.TextInput(attrs={"autocomplete": "organization"}),
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),

@@ -261,6 +261,19 @@ class ShippingBasket(models.Model):
     never change an order already placed."""
 
     Kind = BasketKind
+    #: The destination fields of an address basket, as typed or copied from the address book.
+    ADDRESS_FIELDS = (
+        "company",
+        "first_name",
+        "last_name",
+        "line1",
+        "line2",
+        "postcode",
+        "city",
+        "country",
+        "phone",
+        "email",
+    )
 
     order = models.ForeignKey(Order, related_name="baskets", on_delete=models.CASCADE)
     kind = models.CharField(_("destination type"), max_length=20, choices=BasketKind.choices)

@@ -26,19 +26,6 @@ from .models import (
     ShippingBasket,
 )
 
-ADDRESS_FIELDS = (
-    "company",
-    "first_name",
-    "last_name",
-    "line1",
-    "line2",
-    "postcode",
-    "city",
-    "country",
-    "phone",
-    "email",
-)
-
 
 class OrderError(Exception):
     """A customer-facing refusal; ``str(error)`` is a translated message."""
@@ -103,7 +90,7 @@ def _touch(order: Order) -> None:
 
 def address_record(*, account_id: int, fields: dict[str, str]) -> Address:
     """Find the same address in the account's book or add it; count one more use."""
-    values = {name: (fields.get(name) or "").strip() for name in ADDRESS_FIELDS}
+    values = {name: (fields.get(name) or "").strip() for name in ShippingBasket.ADDRESS_FIELDS}
     values["country"] = values["country"] or "FR"
     address = Address.objects.filter(account_id=account_id, **values).order_by("id").first()
     if address is None:
@@ -128,12 +115,12 @@ def basket_save(
         last = order.baskets.aggregate(last=Max("position"))["last"]
         basket = ShippingBasket(order=order, position=(last or 0) + 1)
     basket.kind = kind
-    for name in (*ADDRESS_FIELDS, "pickup_name"):
+    for name in (*ShippingBasket.ADDRESS_FIELDS, "pickup_name"):
         setattr(basket, name, "")
     basket.bookseller = None
     basket.address = None
     if kind == BasketKind.ADDRESS:
-        for name in ADDRESS_FIELDS:
+        for name in ShippingBasket.ADDRESS_FIELDS:
             setattr(basket, name, (fields.get(name) or "").strip())
         basket.country = basket.country or "FR"
         basket.address = address_record(account_id=order.account_id, fields=fields)

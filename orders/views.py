@@ -148,7 +148,7 @@ def _initial_from_address_book(request: HttpRequest) -> dict:
     if not address_id.isdigit():
         return {}
     address = get_object_or_404(Address.objects.visible_to(request.user), pk=address_id)
-    return {name: getattr(address, name) for name in services.ADDRESS_FIELDS}
+    return {name: getattr(address, name) for name in ShippingBasket.ADDRESS_FIELDS}
 
 
 def _basket_form(kind: str, request: HttpRequest, basket: ShippingBasket | None, initial: dict):
