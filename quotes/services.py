@@ -107,12 +107,37 @@ def _order_for_quote(order: Order) -> Order:
     return Order.objects.prefetch_related(Prefetch("baskets", queryset=baskets)).get(pk=order.pk)
 
 
+def _quote_of_unchanged_order(*, order: Order, user) -> Quote | None:
+    """This user's latest quote of ``order`` if the order has not changed since and it is still valid."""
+    latest = (
+        Quote.objects.filter(
+            order=order,
+            account_id=order.account_id,
+            created_by_id=getattr(user, "pk", None),
+            created_at__gte=order.updated_at,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if latest is None or latest.is_expired():
+        return None
+    return latest
+
+
 @transaction.atomic
 def quote_create_from_order(*, order: Order, user, grid: PriceGrid | None = None) -> Quote:
     """Price every line of ``order`` from the grid and keep the result as a numbered quote.
 
     A product's price break is chosen on its print run: the copies of that product over all the
-    order's baskets (a printer prints them in one run)."""
+    order's baskets (a printer prints them in one run).
+
+    Asking again for an order unchanged since this user's latest quote of it (a double click, a
+    reload) returns that quote rather than a second number; the order's row is locked first so two
+    simultaneous requests also end with one quote."""
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    existing = _quote_of_unchanged_order(order=locked, user=user)
+    if existing is not None:
+        return existing
     order = _order_for_quote(order)
     baskets = list(order.baskets.all())
     if not any(basket.lines.all() for basket in baskets):

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from orders.models import BasketKind
+from orders.models import BasketKind, Order
 from quotes.models import Quote, QuoteCounter
 from quotes.services import QuoteError, quote_create_from_order, quote_next_number
 from tests.factories import AccountFactory, OrderFactory, UserFactory
@@ -36,11 +36,42 @@ def test_numbers_follow_each_other_per_year_and_never_repeat():
 
 
 def test_two_quotes_get_two_numbers(customer):
+    first = quote_create_from_order(order=order_with_lines(account=customer.account), user=customer)
+    second = quote_create_from_order(order=order_with_lines(account=customer.account), user=customer)
+    year = timezone.localdate().year
+    assert [first.number, second.number] == [f"D{year}-000001", f"D{year}-000002"]
+
+
+def test_asking_twice_for_an_unchanged_order_gives_the_same_quote(customer):
     order = order_with_lines(account=customer.account)
     first = quote_create_from_order(order=order, user=customer)
     second = quote_create_from_order(order=order, user=customer)
-    year = timezone.localdate().year
-    assert [first.number, second.number] == [f"D{year}-000001", f"D{year}-000002"]
+    assert second.pk == first.pk
+    assert Quote.objects.count() == 1
+
+
+def test_an_order_changed_since_its_quote_gets_a_new_quote(customer):
+    order = order_with_lines(account=customer.account)
+    first = quote_create_from_order(order=order, user=customer)
+    Order.objects.filter(pk=order.pk).update(updated_at=first.created_at + datetime.timedelta(seconds=1))
+    second = quote_create_from_order(order=order, user=customer)
+    assert second.pk != first.pk
+
+
+def test_an_expired_quote_is_not_given_again(customer):
+    order = order_with_lines(account=customer.account)
+    first = quote_create_from_order(order=order, user=customer)
+    Quote.objects.filter(pk=first.pk).update(valid_until=timezone.localdate() - datetime.timedelta(days=1))
+    assert quote_create_from_order(order=order, user=customer).pk != first.pk
+
+
+def test_another_contact_of_the_account_gets_their_own_quote(customer):
+    order = order_with_lines(account=customer.account)
+    first = quote_create_from_order(order=order, user=customer)
+    colleague = UserFactory(account=customer.account, language="en")
+    second = quote_create_from_order(order=order, user=colleague)
+    assert second.pk != first.pk
+    assert second.language == "en"
 
 
 def test_quote_is_a_priced_snapshot_of_the_order(customer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from orders.models import Order
 from quotes.models import Quote
@@ -53,6 +54,15 @@ def test_quoting_a_draft_shows_the_quote(customer_client, customer):
     assert response.redirect_chain[-1][0] == reverse("quotes:detail", args=[quote.pk])
     assert quote.number in response.text
     assert quote.order == order
+
+
+def test_a_double_click_on_quote_this_order_makes_one_quote(customer_client, customer):
+    order = order_with_lines(account=customer.account)
+    url = reverse("quotes:create_from_order", args=[order.pk])
+    first = customer_client.post(url)
+    second = customer_client.post(url)
+    quote = Quote.objects.get()
+    assert first["Location"] == second["Location"] == reverse("quotes:detail", args=[quote.pk])
 
 
 def test_quoting_needs_a_post(customer_client, customer):
@@ -145,6 +155,7 @@ def test_quote_list_runs_the_same_number_of_queries_whatever_the_number_of_quote
         response = customer_client.get(url)
     assert response.status_code == 200
     for _ in range(25):
+        Order.objects.filter(pk=order.pk).update(updated_at=timezone.now())  # changed: a new quote each time
         quote_create_from_order(order=order, user=customer)
     with django_assert_num_queries(len(one.captured_queries)):
         response = customer_client.get(url)
