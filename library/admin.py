@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from files.models import ProductFile
+from files.admin import ProductFileInline
 
 from .models import Binding, PaperFormat, PaperWeight, PrintType, Product
 
@@ -31,17 +31,6 @@ class PaperWeightAdmin(CatalogAdmin):
 @admin.register(PrintType)
 class PrintTypeAdmin(CatalogAdmin):
     pass
-
-
-class ProductFileInline(admin.TabularInline):
-    model = ProductFile
-    fields = ("kind", "original_name", "size", "preflight_status", "page_count", "uploaded_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Product)
