@@ -64,6 +64,12 @@ def _locked(contact: User) -> User:
     return User.objects.select_for_update().get(pk=contact.pk)
 
 
+def _refuse_own(contact: User, by: User | None) -> None:
+    """Nobody locks themselves out: deactivating or removing one's own login is refused."""
+    if by is not None and by.pk == contact.pk:
+        raise IllegalTransition("a user cannot do this to their own login")
+
+
 def _sync(target: User, source: User, fields: Iterable[str]) -> None:
     """The caller's instance reflects what was saved on the locked copy."""
     for name in fields:
@@ -218,6 +224,7 @@ def contact_activate(*, contact: User, activated_by: User | None = None) -> User
 @transaction.atomic
 def contact_deactivate(*, contact: User, deactivated_by: User | None = None) -> User:
     """Active → deactivated: every session of the contact ends now and signing in is refused."""
+    _refuse_own(contact, deactivated_by)
     locked = _locked(contact)
     fields = locked.deactivate()
     locked.save(update_fields=fields)
@@ -240,6 +247,7 @@ def contact_reactivate(*, contact: User, reactivated_by: User | None = None) -> 
 @transaction.atomic
 def contact_remove_identities(*, contact: User, removed_by: User | None = None) -> User:
     """Active → not registered: the login goes, the contact and its orders stay."""
+    _refuse_own(contact, removed_by)
     locked = _locked(contact)
     fields = locked.remove_identities()
     locked.save(update_fields=fields)

@@ -160,6 +160,22 @@ def test_reactivate_and_remove_identities(client):
     assert not UserSession.objects.filter(user=contact).exists()
 
 
+@pytest.mark.parametrize(
+    ("action", "by_kwarg"),
+    [(services.contact_deactivate, "deactivated_by"), (services.contact_remove_identities, "removed_by")],
+)
+def test_nobody_deactivates_or_removes_their_own_login(action, by_kwarg):
+    contact = ActiveContactFactory()
+    with pytest.raises(IllegalTransition):
+        action(contact=contact, **{by_kwarg: contact})
+    contact.refresh_from_db()
+    assert contact.state == ContactState.ACTIVE and contact.is_active
+    result = services.contacts_bulk_apply(
+        contacts=[contact], action=action, applies=lambda c: True, **{by_kwarg: contact}
+    )
+    assert result.skipped == [contact] and not result.done
+
+
 def test_bulk_apply_reports_skipped_contacts():
     inactive, active = InactiveContactFactory(), ActiveContactFactory()
     result = services.contacts_bulk_apply(
