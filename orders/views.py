@@ -232,6 +232,7 @@ def line_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not order.is_editable:
         raise Http404
     form = QuantityForm(request.POST or None)
+    refused = None
     if request.method == "POST":
         product_id = request.POST.get("product", "")
         if not product_id.isdigit():
@@ -244,7 +245,9 @@ def line_add_view(request: HttpRequest, pk: int) -> HttpResponse:
                 return _refuse(request, error, reverse("orders:baskets", args=[order.pk]))
             messages.success(request, _("“%(title)s” added to the basket.") % {"title": product.title})
             return redirect("orders:baskets", pk=order.pk)
-        messages.error(request, _("Enter a quantity of at least 1 for “%(title)s”.") % {"title": product.title})
+        # The reason goes next to this product's quantity field (the page is shown again, not redirected).
+        refused = {"product_id": product.pk, "value": form["quantity"].value(), "errors": form.errors["quantity"]}
+        messages.error(request, _("“%(title)s” was not added: check its quantity.") % {"title": product.title})
     query = request.GET.get("q", "").strip()[:100]
     found = None
     if query:
@@ -256,6 +259,7 @@ def line_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         "found": found,
         "recent": products_recent(user=request.user),
         "best": products_most_ordered(user=request.user),
+        "refused": refused,
         "step": "baskets",
     }
     return render(request, "orders/line_add.html", context)
