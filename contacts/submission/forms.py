@@ -5,10 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import SubmissionLink, TermsOfService, User
-from library.models import Binding, PaperFormat, PaperWeight, PrintType
+from library.models import Binding, PaperFormat, PaperWeight, PrintType, Product
 
 from .services import JobSettings, refusal_message
 
@@ -84,29 +85,24 @@ class SubmissionForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         paper_format = cleaned.get("paper_format")
-        if paper_format is not None and paper_format.is_custom:
-            for name in ("width_mm", "height_mm"):
-                if not cleaned.get(name) and name not in self.errors:
-                    self.add_error(name, _("Give the size of your custom format."))
-        else:
+        if paper_format is None or not paper_format.is_custom:
             cleaned["width_mm"] = cleaned["height_mm"] = None
             self.errors.pop("width_mm", None)
             self.errors.pop("height_mm", None)
-        binding = cleaned.get("binding")
-        pages = cleaned.get("page_count")
-        if binding is not None and pages:
-            if not binding.min_pages <= pages <= binding.max_pages:
-                self.add_error(
-                    "page_count",
-                    _("%(binding)s takes from %(min)s to %(max)s pages.")
-                    % {"binding": binding, "min": binding.min_pages, "max": binding.max_pages},
-                )
-            elif pages % binding.page_multiple:
-                self.add_error(
-                    "page_count",
-                    _("%(binding)s needs a number of pages that is a multiple of %(multiple)s.")
-                    % {"binding": binding, "multiple": binding.page_multiple},
-                )
+        # The printer's rules on a product (custom size, binding's page range and multiple) are the library's.
+        product = Product(
+            paper_format=paper_format,
+            width_mm=cleaned.get("width_mm"),
+            height_mm=cleaned.get("height_mm"),
+            binding=cleaned.get("binding"),
+            page_count=cleaned.get("page_count"),
+        )
+        try:
+            product.clean()
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                if name in self.fields and name not in self.errors:
+                    self.add_error(name, messages)
         return cleaned
 
     def job(self) -> JobSettings:

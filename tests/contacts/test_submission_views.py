@@ -94,6 +94,16 @@ def test_form_errors_are_shown_next_to_the_field_and_nothing_is_stored(client, s
     assert stored_files(settings.MEDIA_ROOT) == []
 
 
+def test_the_bindings_page_multiple_is_enforced_next_to_the_page_count(client):
+    link = make_link()
+    binding = Binding.objects.create(name="Spirale", code="spirale", min_pages=8, max_pages=200, page_multiple=4)
+    response = client.post(url(link), form_data(page_count="10", binding=str(binding.pk)), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.context["form"].errors["page_count"] == [
+        "With the binding “Spirale” the page count must be a multiple of 4."
+    ]
+    assert Order.objects.count() == 0
+
+
 def test_an_oversized_upload_is_refused_next_to_the_field(client, settings):
     link = make_link(max_bytes_per_job=50_000)
     response = client.post(url(link), form_data(pdf_bytes(filler=300_000)), HTTP_ACCEPT_LANGUAGE="en")
