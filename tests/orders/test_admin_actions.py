@@ -76,9 +76,27 @@ def test_request_changes_with_a_message(staff_client, submitted, django_capture_
     assert "Le PDF de couverture est flou." in mail.outbox[0].body
 
 
-@pytest.mark.parametrize("action", ["start_production", "ready_for_pickup", "cancel"])
-def test_other_actions_run(staff_client, submitted, action):
-    assert act(staff_client, action, [submitted]).status_code == 200
+@pytest.mark.parametrize(
+    ("before", "action", "after"),
+    [
+        ([], "cancel", OrderStatus.CANCELLED),
+        ([services.order_accept], "start_production", OrderStatus.IN_PRODUCTION),
+        ([services.order_accept, services.order_start_production], "ready_for_pickup", OrderStatus.READY_FOR_PICKUP),
+        (
+            [services.order_accept, services.order_start_production, services.order_mark_ready_for_pickup],
+            "complete",
+            OrderStatus.COMPLETED,
+        ),
+    ],
+)
+def test_other_actions_move_the_order_and_record_who(staff_client, staff_user, submitted, before, action, after):
+    for move in before:
+        move(order_id=submitted.pk, by=staff_user)
+    act(staff_client, action, [submitted])
+    submitted.refresh_from_db()
+    assert submitted.status == after
+    change = submitted.status_changes.last()
+    assert change.to_status == after and change.changed_by == staff_user
 
 
 def test_admin_pages_render(staff_client, submitted):
