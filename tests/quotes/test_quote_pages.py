@@ -138,7 +138,7 @@ def test_email_follows_the_customers_language(customer_client, customer, quote, 
 def test_turning_a_quote_into_an_order_lands_on_the_draft(customer_client, quote):
     response = customer_client.post(reverse("quotes:to_order", args=[quote.pk]))
     assert response.status_code == 302
-    assert str(quote.order_id) in response["Location"] or response["Location"] == reverse("portal:dashboard")
+    assert response["Location"] == reverse("orders:baskets", args=[quote.order_id])
     assert Order.objects.count() == 1
 
 
