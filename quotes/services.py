@@ -25,20 +25,7 @@ from .pricing import PriceGrid, ProductSpec, line_total, totals
 VALIDITY_DAYS = getattr(settings, "QUOTE_VALIDITY_DAYS", 30)
 
 # The destination fields of a basket copied into the quote, and back into a new order.
-DESTINATION_FIELDS = (
-    "company",
-    "first_name",
-    "last_name",
-    "line1",
-    "line2",
-    "postcode",
-    "city",
-    "country",
-    "phone",
-    "email",
-    "pickup_name",
-    "bookseller_id",
-)
+DESTINATION_FIELDS = (*ShippingBasket.ADDRESS_FIELDS, "pickup_name", "bookseller_id")
 
 
 class QuoteError(Exception):
