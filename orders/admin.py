@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -40,6 +41,9 @@ class OrderStatusChangeInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
 
 class ShippingBasketInlineFormSet(forms.BaseInlineFormSet):
     """Tabular rows have column headers, not labels: name each input for screen readers (axe: "label")."""
@@ -65,6 +69,9 @@ class ShippingBasketInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("bookseller")
 
     @admin.display(description=_("destination"))
     def destination(self, basket: ShippingBasket) -> str:
@@ -269,12 +276,60 @@ class OrderAdmin(admin.ModelAdmin):
         )
 
 
+class LoadedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that labels its selected object from the row already loaded with the formset.
+
+    Django's AutocompleteSelect looks the selected value up again to print its label: one query per
+    row of an inline. `loaded` holds the objects the formset has already fetched, by primary key.
+    """
+
+    loaded: dict[str, object]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.loaded = {}
+
+    def optgroups(self, name, value, attr=None):
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if not selected or not selected <= self.loaded.keys():
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required:
+            options.append(self.create_option(name, "", "", False, 0))
+        for key in sorted(selected):
+            obj = self.loaded[key]
+            label = self.choices.field.label_from_instance(obj)
+            options.append(self.create_option(name, obj.pk, label, selected, len(options)))
+        return [(None, options, 0)]
+
+
+class BasketLineInlineFormSet(forms.BaseInlineFormSet):
+    """Hands each line's product, fetched with the lines, to that row's product widget."""
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        line = form.instance
+        field = form.fields.get("product")
+        widget = getattr(field.widget, "widget", None) if field else None
+        if line.pk and line.product_id and isinstance(widget, LoadedAutocompleteSelect):
+            widget.loaded = {str(line.product_id): line.product}
+
+
 class BasketLineInline(admin.TabularInline):
     model = BasketLine
+    formset = BasketLineInlineFormSet
     fields = ("product", "quantity", "files")
     readonly_fields = ("files",)
     autocomplete_fields = ("product",)
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("product").prefetch_related("product__files")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "product":
+            kwargs["widget"] = LoadedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("files"))
     def files(self, line: BasketLine) -> str:
