@@ -6,7 +6,6 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import Bookseller, Order, ShippingBasket
-from .validators import normalize_french_postcode
 
 COUNTRIES = [
     ("FR", _("France")),
@@ -49,19 +48,6 @@ class AddressBasketForm(forms.ModelForm):
             self.fields[name].required = True
         self.fields["company"].help_text = _("A company name, or a last name below (at least one).")
 
-    def clean(self):
-        data = super().clean()
-        if not data.get("company", "").strip() and not data.get("last_name", "").strip():
-            self.add_error("last_name", _("Give a company name or a last name."))
-        postcode = data.get("postcode", "")
-        if data.get("country") == "FR" and postcode:
-            normalized = normalize_french_postcode(postcode)
-            if normalized is None:
-                self.add_error("postcode", _("A French postcode has 5 digits, e.g. 59100."))
-            else:
-                data["postcode"] = normalized
-        return data
-
 
 class BooksellerBasketForm(forms.Form):
     bookseller = forms.ModelChoiceField(
@@ -76,12 +62,6 @@ class PickupBasketForm(forms.Form):
     phone = forms.CharField(
         label=_("phone"), max_length=30, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
     )
-
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        if sum(ch.isdigit() for ch in phone) < 6:
-            raise forms.ValidationError(_("Enter a phone number we can call."))
-        return phone
 
 
 BASKET_FORMS = {

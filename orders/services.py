@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -25,6 +28,7 @@ from .models import (
     OrderStatusChange,
     ShippingBasket,
 )
+from .validators import normalize_french_postcode
 
 
 class OrderError(Exception):
@@ -88,10 +92,73 @@ def _touch(order: Order) -> None:
 # Baskets --------------------------------------------------------------------------------------------------------
 
 
-def address_record(*, account_id: int, fields: dict[str, str]) -> Address:
-    """Find the same address in the account's book or add it; count one more use."""
-    values = {name: (fields.get(name) or "").strip() for name in ShippingBasket.ADDRESS_FIELDS}
+def _address_values(fields: Mapping[str, Any]) -> dict[str, str]:
+    """An address's fields as they are kept: trimmed, France by default, a French postcode without spaces."""
+    values = {name: str(fields.get(name) or "").strip() for name in ShippingBasket.ADDRESS_FIELDS}
     values["country"] = values["country"] or "FR"
+    if values["country"] == "FR":
+        values["postcode"] = normalize_french_postcode(values["postcode"]) or values["postcode"]
+    return values
+
+
+def basket_destination_errors(*, kind: str, fields: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Why ``fields`` cannot be the destination of a basket of ``kind``, by field (empty: it can).
+
+    The one place these rules live: ``basket_save`` refuses what it finds, and the
+    basket form shows each message next to its field. Messages are in the active language."""
+    errors: dict[str, list[str]] = defaultdict(list)
+
+    def text(name: str) -> str:
+        return str(fields.get(name) or "").strip()
+
+    if kind == BasketKind.ADDRESS:
+        values = _address_values(fields)
+        for name in ("line1", "postcode", "city"):
+            if not values[name]:
+                errors[name].append(_("This field is required."))
+        if not values["company"] and not values["last_name"]:
+            errors["last_name"].append(_("Give a company name or a last name."))
+        if values["country"] == "FR" and values["postcode"] and normalize_french_postcode(values["postcode"]) is None:
+            errors["postcode"].append(_("A French postcode has 5 digits, e.g. 59100."))
+    elif kind == BasketKind.BOOKSELLER:
+        bookseller = fields.get("bookseller")
+        if bookseller is None or not bookseller.is_active:
+            errors["bookseller"].append(_("Choose a bookseller in the directory."))
+    elif kind == BasketKind.PICKUP:
+        if not text("pickup_name"):
+            errors["pickup_name"].append(_("This field is required."))
+        # The shop must be able to reach whoever collects: a phone it can call, or (the generic link's
+        # visitors, who give no phone) an e-mail address.
+        phone = text("phone")
+        if (phone or not text("email")) and sum(ch.isdigit() for ch in phone) < 6:
+            errors["phone"].append(_("Enter a phone number we can call."))
+    return dict(errors)
+
+
+def _basket_fill(basket: ShippingBasket, *, kind: str, fields: Mapping[str, Any]) -> None:
+    """Set the destination of ``kind`` from ``fields`` and clear what belongs to the other kinds."""
+    errors = basket_destination_errors(kind=kind, fields=fields)
+    if errors:
+        raise ValidationError(errors)
+    basket.kind = kind
+    for name in (*ShippingBasket.ADDRESS_FIELDS, "pickup_name"):
+        setattr(basket, name, "")
+    basket.bookseller = None
+    basket.address = None
+    if kind == BasketKind.ADDRESS:
+        for name, value in _address_values(fields).items():
+            setattr(basket, name, value)
+    elif kind == BasketKind.BOOKSELLER:
+        basket.bookseller = fields["bookseller"]
+    else:
+        basket.pickup_name = str(fields["pickup_name"]).strip()
+        basket.phone = str(fields.get("phone") or "").strip()
+        basket.email = str(fields.get("email") or "").strip()
+
+
+def address_record(*, account_id: int, fields: Mapping[str, Any]) -> Address:
+    """Find the same address in the account's book or add it; count one more use."""
+    values = _address_values(fields)
     address = Address.objects.filter(account_id=account_id, **values).order_by("id").first()
     if address is None:
         address = Address.objects.create(account_id=account_id, **values)
@@ -99,36 +166,32 @@ def address_record(*, account_id: int, fields: dict[str, str]) -> Address:
     return address
 
 
+def _next_basket_position(order: Order) -> int:
+    return (order.baskets.aggregate(last=Max("position"))["last"] or 0) + 1
+
+
 @transaction.atomic
 def basket_save(
     *,
     order: Order,
     kind: str,
-    fields: dict[str, Any],
+    fields: Mapping[str, Any],
     basket: ShippingBasket | None = None,
 ) -> ShippingBasket:
-    """Create or change a basket of an editable order. ``fields``: the destination's cleaned form data."""
+    """Create or change a basket of an editable order. ``fields``: the destination, as
+    ``basket_destination_errors`` reads it (an address basket's fields, ``bookseller``, or a pick-up's
+    ``pickup_name``, ``phone`` and ``email``).
+
+    Raises ``ValidationError`` with the errors by field, and saves nothing, when the destination breaks a rule.
+    """
     _ensure_editable(order)
     if kind not in BasketKind.values:
         raise OrderError(_("Unknown destination type."))
     if basket is None:
-        last = order.baskets.aggregate(last=Max("position"))["last"]
-        basket = ShippingBasket(order=order, position=(last or 0) + 1)
-    basket.kind = kind
-    for name in (*ShippingBasket.ADDRESS_FIELDS, "pickup_name"):
-        setattr(basket, name, "")
-    basket.bookseller = None
-    basket.address = None
+        basket = ShippingBasket(order=order, position=_next_basket_position(order))
+    _basket_fill(basket, kind=kind, fields=fields)
     if kind == BasketKind.ADDRESS:
-        for name in ShippingBasket.ADDRESS_FIELDS:
-            setattr(basket, name, (fields.get(name) or "").strip())
-        basket.country = basket.country or "FR"
         basket.address = address_record(account_id=order.account_id, fields=fields)
-    elif kind == BasketKind.BOOKSELLER:
-        basket.bookseller = fields["bookseller"]
-    else:
-        basket.pickup_name = fields["pickup_name"].strip()
-        basket.phone = fields["phone"].strip()
     basket.save()
     _touch(order)
     return basket

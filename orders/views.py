@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -169,13 +170,16 @@ def _basket_form_response(request, *, order: Order, kind: str, basket: ShippingB
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.basket_save(order=order, kind=kind, fields=form.cleaned_data, basket=basket)
+        except ValidationError as error:
+            form.add_error(None, error)  # each rule's message goes next to its field
         except services.OrderError as error:
             return _refuse(request, error, reverse("orders:detail", args=[order.pk]))
-        if basket is None:
-            messages.success(request, _("Basket created. Now add the products to send to this destination."))
-            return redirect("orders:line_add", pk=saved.pk)
-        messages.success(request, _("Basket updated."))
-        return redirect("orders:baskets", pk=order.pk)
+        else:
+            if basket is None:
+                messages.success(request, _("Basket created. Now add the products to send to this destination."))
+                return redirect("orders:line_add", pk=saved.pk)
+            messages.success(request, _("Basket updated."))
+            return redirect("orders:baskets", pk=order.pk)
     context = _basket_form_context(request, order=order, kind=kind, form=form, basket=basket)
     if request.headers.get("HX-Request") and kind == ShippingBasket.Kind.BOOKSELLER and request.method == "GET":
         return render(request, "orders/basket_form.html#bookseller-results", context)
