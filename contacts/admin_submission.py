@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -70,7 +72,7 @@ class SubmissionLinkAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            send_form = SubmissionLinkSendForm()
+            send_form = context.get("send_form") or SubmissionLinkSendForm()
             context.update(
                 {
                     "public_url": submission_link_url(obj),
@@ -120,8 +122,7 @@ class SubmissionLinkAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = SubmissionLinkSendForm(request.POST)
         if not form.is_valid():
-            self.message_user(request, _("Choose the contact to send the link to."), messages.ERROR)
-            return redirect(self._change_url(link))
+            return self._change_page_with_send_errors(request, link, form)
         recipient = form.cleaned_data["recipient"]
         try:
             submission_link_send(link=link, to=recipient)
@@ -136,3 +137,17 @@ class SubmissionLinkAdmin(admin.ModelAdmin):
                 request, _("The link was sent to %(email)s.") % {"email": recipient.email}, messages.SUCCESS
             )
         return redirect(self._change_url(link))
+
+    def _change_page_with_send_errors(
+        self, request: HttpRequest, link: SubmissionLink, send_form: SubmissionLinkSendForm
+    ) -> HttpResponse:
+        """The link's page again, its sending form showing the refused contact's error next to the field.
+
+        The page is rendered as on a GET (the link's settings form is not read from this POST), and its
+        settings form still posts to the change page, not here.
+        """
+        as_get = copy.copy(request)
+        as_get.method = "GET"
+        return self.change_view(
+            as_get, str(link.pk), form_url=self._change_url(link), extra_context={"send_form": send_form}
+        )

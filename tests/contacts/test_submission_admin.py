@@ -171,12 +171,48 @@ def test_a_closed_link_is_not_sent(admin_client, django_capture_on_commit_callba
     assert len(messages) == 1
 
 
-def test_sending_needs_a_post_and_a_contact(admin_client):
+def test_sending_needs_a_post(admin_client):
+    link = make_link()
+    assert admin_client.get(reverse("admin:contacts_submissionlink_send", args=[link.pk])).status_code == 405
+    assert mail.outbox == []
+
+
+REQUIRED = {"fr": "Ce champ est obligatoire.", "en": "This field is required."}
+NOT_A_CHOICE = {
+    "fr": "Sélectionnez un choix valide. Ce choix ne fait pas partie de ceux disponibles.",
+    "en": "Select a valid choice. That choice is not one of the available choices.",
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(
+    ("recipient", "messages"),
+    [
+        pytest.param(lambda: "", REQUIRED, id="missing"),
+        pytest.param(lambda: "999999", NOT_A_CHOICE, id="unknown"),
+        pytest.param(lambda: UserFactory(is_active=False).pk, NOT_A_CHOICE, id="deactivated"),
+    ],
+)
+def test_a_missing_or_unknown_contact_is_shown_next_to_the_field(
+    admin_client, language, recipient, messages, django_capture_on_commit_callbacks
+):
     link = make_link()
     send = reverse("admin:contacts_submissionlink_send", args=[link.pk])
-    assert admin_client.get(send).status_code == 405
-    assert admin_client.post(send, {}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(send, {"recipient": recipient()}, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 200
     assert mail.outbox == []
+    assert list(response.wsgi_request._messages) == []  # no flash: the error is in the form
+    assert response.context["send_form"].errors == {"recipient": [messages[language]]}
+    html = response.content.decode()
+    sending_form = html[html.index(f'action="{send}"') : html.index("</form>", html.index(f'action="{send}"'))]
+    # The browser does not answer first with its own bubble, in its own language.
+    assert sending_form.startswith(f'action="{send}" novalidate>')
+    assert 'aria-invalid="true" aria-describedby="id_recipient_error" id="id_recipient"' in sending_form
+    assert f'<ul class="errorlist" id="id_recipient_error"><li>{messages[language]}</li></ul>' in sending_form
+    # The link's settings form on that page still saves to the change page, not to the sending URL.
+    assert f'<form action="{change_url(link)}" method="post" id="submissionlink_form"' in html
 
 
 def test_the_contact_field_searches_contacts(admin_client):
