@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -62,8 +63,16 @@ def _record_change(*, order: Order, from_status: str, by: User | None, message: 
 
 
 @transaction.atomic
-def order_create_draft(*, user: User) -> Order:
-    return Order.objects.create(account_id=user.account_id, created_by=user, status=OrderStatus.DRAFT)
+def order_create_draft(
+    *, user: User | None, account_id: int | None = None, name: str = "", source: str = Order.Source.PORTAL
+) -> Order:
+    """A new draft of ``user``'s account, or of ``account_id`` when whoever asks is not one of its users
+    (a generic-link visitor: ``user`` is then None)."""
+    if account_id is None:
+        account_id = user.account_id
+    return Order.objects.create(
+        account_id=account_id, created_by=user, name=name.strip(), source=source, status=OrderStatus.DRAFT
+    )
 
 
 @transaction.atomic
@@ -104,7 +113,7 @@ def _address_values(fields: Mapping[str, Any]) -> dict[str, str]:
 def basket_destination_errors(*, kind: str, fields: Mapping[str, Any]) -> dict[str, list[str]]:
     """Why ``fields`` cannot be the destination of a basket of ``kind``, by field (empty: it can).
 
-    The one place these rules live: ``basket_save`` refuses what it finds, and the
+    The one place these rules live: ``basket_save`` and ``baskets_add`` refuse what they find, and the
     basket form shows each message next to its field. Messages are in the active language."""
     errors: dict[str, list[str]] = defaultdict(list)
 
@@ -195,6 +204,49 @@ def basket_save(
     basket.save()
     _touch(order)
     return basket
+
+
+@dataclass(frozen=True)
+class NewBasket:
+    """A basket for ``baskets_add``: its destination (as for ``basket_save``) and its products' copies."""
+
+    kind: str
+    fields: Mapping[str, Any]
+    quantities: Mapping[int, int] = field(default_factory=dict)  # product id -> copies, in line order
+
+
+@transaction.atomic
+def baskets_add(*, order: Order, baskets: Sequence[NewBasket]) -> list[ShippingBasket]:
+    """Add several baskets with their lines to an editable order in a fixed number of queries
+    (copying a quote, say). Destinations follow the same rules as ``basket_save`` (``ValidationError``
+    for the first one refused) but are not added to the address book: they are copies, not typed in.
+    All or nothing."""
+    _ensure_editable(order)
+    if any(new.kind not in BasketKind.values for new in baskets):
+        raise OrderError(_("Unknown destination type."))
+    product_ids = {product_id for new in baskets for product_id in new.quantities}
+    if product_ids:
+        found = Product.objects.filter(account_id=order.account_id, pk__in=product_ids).count()
+        if found != len(product_ids):
+            raise OrderError(_("This product is not in your library."))
+    if any(quantity < 1 for new in baskets for quantity in new.quantities.values()):
+        raise OrderError(_("The quantity must be at least 1."))
+    position = _next_basket_position(order)
+    created = []
+    for offset, new in enumerate(baskets):
+        basket = ShippingBasket(order=order, position=position + offset)
+        _basket_fill(basket, kind=new.kind, fields=new.fields)
+        created.append(basket)
+    ShippingBasket.objects.bulk_create(created)
+    BasketLine.objects.bulk_create(
+        [
+            BasketLine(basket=basket, product_id=product_id, quantity=quantity)
+            for basket, new in zip(created, baskets, strict=True)
+            for product_id, quantity in new.quantities.items()
+        ]
+    )
+    _touch(order)
+    return created
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from orders.models import BasketKind, BasketLine, Order, ShippingBasket
+from orders.services import NewBasket, basket_destination_errors, baskets_add, order_create_draft
 from portal.emails import send_templated_email
 
 from .models import Quote, QuoteBasket, QuoteCounter, QuoteLine
@@ -238,49 +239,40 @@ def quote_send_by_email(*, quote: Quote, user) -> str:
 @transaction.atomic
 def quote_to_order(*, quote: Quote, user) -> Order:
     """The draft the quote was made from, if it is still a draft; otherwise a new draft with the
-    quoted baskets and lines (products no longer in the account's library are left out)."""
+    quoted baskets and lines. Products no longer in the account's library are left out, and so are
+    destinations the orders' rules no longer accept (a bookseller gone from the directory, say)."""
     if quote.order_id:
         source = Order.objects.select_for_update().filter(pk=quote.order_id, account_id=quote.account_id).first()
         if source is not None and source.status == Order.Status.DRAFT:
             return source
 
     from library.models import Product
+    from orders.models import Bookseller
 
     quote_baskets = list(quote.baskets.prefetch_related("lines").order_by("position", "id"))
     product_ids = {line.product_id for basket in quote_baskets for line in basket.lines.all() if line.product_id}
     available = set(
         Product.objects.filter(account_id=quote.account_id, pk__in=product_ids).values_list("pk", flat=True)
     )
-    order = Order.objects.create(
+    booksellers = Bookseller.objects.in_bulk(
+        {b.destination.get("bookseller_id") for b in quote_baskets if b.destination.get("bookseller_id")}
+    )
+    new_baskets = []
+    for quote_basket in quote_baskets:
+        destination = {name: quote_basket.destination.get(name) for name in DESTINATION_FIELDS}
+        fields: dict = {name: value or "" for name, value in destination.items() if not name.endswith("_id")}
+        fields["bookseller"] = booksellers.get(destination["bookseller_id"])
+        if basket_destination_errors(kind=quote_basket.kind, fields=fields):
+            continue
+        quantities: dict[int, int] = {}
+        for line in quote_basket.lines.all():
+            if line.product_id in available:
+                quantities.setdefault(line.product_id, line.quantity)
+        new_baskets.append(NewBasket(kind=quote_basket.kind, fields=fields, quantities=quantities))
+    order = order_create_draft(
+        user=user if getattr(user, "pk", None) else None,
         account_id=quote.account_id,
-        created_by=user if getattr(user, "pk", None) else None,
         name=quote.order_name or (_("From quote %(number)s") % {"number": quote.number}),
     )
-    from orders.models import Bookseller
-
-    active_booksellers = set(
-        Bookseller.objects.filter(
-            pk__in={b.destination.get("bookseller_id") for b in quote_baskets if b.destination.get("bookseller_id")}
-        ).values_list("pk", flat=True)
-    )
-    new_lines = []
-    for position, quote_basket in enumerate(quote_baskets):
-        destination = {name: quote_basket.destination.get(name) for name in DESTINATION_FIELDS}
-        fields = {name: value or "" for name, value in destination.items() if not name.endswith("_id")}
-        bookseller_id = destination.get("bookseller_id")
-        if quote_basket.kind == BasketKind.BOOKSELLER and bookseller_id not in active_booksellers:
-            continue
-        basket = ShippingBasket.objects.create(
-            order=order,
-            kind=quote_basket.kind,
-            position=position,
-            bookseller_id=bookseller_id if bookseller_id in active_booksellers else None,
-            **fields,
-        )
-        seen: set[int] = set()
-        for line in quote_basket.lines.all():
-            if line.product_id in available and line.product_id not in seen:
-                seen.add(line.product_id)
-                new_lines.append(BasketLine(basket=basket, product_id=line.product_id, quantity=line.quantity))
-    BasketLine.objects.bulk_create(new_lines)
+    baskets_add(order=order, baskets=new_baskets)
     return order

@@ -10,6 +10,7 @@ from django.utils import translation
 from orders import services
 from orders.models import Address, ShippingBasket
 from tests.factories import OrderFactory
+from tests.library.factories import ProductFactory
 from tests.orders.factories import BasketFactory, BooksellerFactory
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +138,56 @@ def test_the_form_shows_the_service_message_next_to_its_field(customer_client, d
     block = html.split(f'id="{form[field].auto_id}"', 1)[1].split("<label", 1)[0]
     assert "field__errors" in block and message in block
     assert not ShippingBasket.objects.exists()
+
+
+class TestBasketsAdd:
+    """The bulk helper (copying a quote's baskets) applies the same rules, in a bounded number of queries."""
+
+    def test_adds_baskets_and_lines_in_a_fixed_number_of_queries(self, draft, django_assert_num_queries):
+        products = [ProductFactory(account=draft.account) for _ in range(3)]
+        bookseller = BooksellerFactory()
+
+        def new_baskets(count):
+            kinds = [
+                services.NewBasket(kind="address", fields=ADDRESS, quantities={p.pk: 5 for p in products}),
+                services.NewBasket(
+                    kind="bookseller", fields={"bookseller": bookseller}, quantities={products[0].pk: 2}
+                ),
+                services.NewBasket(kind="pickup", fields=PICKUP),
+            ]
+            return kinds[:count]
+
+        # Savepoint and release, the products' check, the last position, the baskets, the lines, the draft's date.
+        with django_assert_num_queries(7) as one:
+            services.baskets_add(order=draft, baskets=new_baskets(1))
+        with django_assert_num_queries(len(one.captured_queries)):
+            created = services.baskets_add(order=draft, baskets=new_baskets(3))
+        assert [(b.kind, b.position) for b in created] == [("address", 2), ("bookseller", 3), ("pickup", 4)]
+        assert [(line.product_id, line.quantity) for line in created[0].lines.order_by("id")] == [
+            (p.pk, 5) for p in products
+        ]
+        assert created[1].lines.get().quantity == 2 and not created[2].lines.exists()
+        assert created[0].address is None and not Address.objects.exists()
+
+    def test_one_refused_destination_saves_nothing(self, draft):
+        product = ProductFactory(account=draft.account)
+        with pytest.raises(ValidationError) as error:
+            services.baskets_add(
+                order=draft,
+                baskets=[
+                    services.NewBasket(kind="address", fields=ADDRESS, quantities={product.pk: 1}),
+                    services.NewBasket(kind="address", fields={**ADDRESS, "postcode": "123"}),
+                ],
+            )
+        assert set(error.value.message_dict) == {"postcode"}
+        assert not ShippingBasket.objects.exists()
+
+    def test_products_of_another_account_and_empty_quantities_are_refused(self, draft):
+        other = ProductFactory()
+        mine = ProductFactory(account=draft.account)
+        for quantities in ({other.pk: 1}, {mine.pk: 0}):
+            with pytest.raises(services.OrderError):
+                services.baskets_add(
+                    order=draft, baskets=[services.NewBasket(kind="pickup", fields=PICKUP, quantities=quantities)]
+                )
+        assert not ShippingBasket.objects.exists()

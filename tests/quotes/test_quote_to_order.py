@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from orders.models import BasketKind, Order
+from orders.models import Address, BasketKind, BasketLine, Order
 from quotes.services import quote_create_from_order, quote_to_order
 from tests.quotes.factories import BasketFactory, BasketLineFactory, BooksellerFactory, order_with_lines
 
@@ -21,7 +21,11 @@ def test_a_quote_of_a_draft_opens_that_draft(customer):
 
 def test_a_quote_of_a_placed_order_makes_a_new_draft_with_the_same_baskets_and_lines(customer):
     order = order_with_lines(account=customer.account, lines=2)
-    bookseller_basket = BasketFactory(order=order, kind=BasketKind.BOOKSELLER, bookseller=BooksellerFactory())
+    # As the basket pages make one: a bookseller basket keeps no address of its own.
+    no_address = dict.fromkeys(("company", "first_name", "last_name", "line1", "postcode", "city", "country"), "")
+    bookseller_basket = BasketFactory(
+        order=order, kind=BasketKind.BOOKSELLER, bookseller=BooksellerFactory(), **no_address
+    )
     BasketLineFactory(basket=bookseller_basket, quantity=7)
     quote = quote_create_from_order(order=order, user=customer)
     Order.objects.filter(pk=order.pk).update(status=Order.Status.SUBMITTED)
@@ -51,3 +55,53 @@ def test_a_quote_whose_order_was_deleted_still_makes_a_draft(customer):
 
     assert new.baskets.count() == 1
     assert new.baskets.get().lines.count() == 2
+
+
+def placed_order_quote(customer, *, baskets: int):
+    order = order_with_lines(account=customer.account, lines=2, baskets=baskets)
+    quote = quote_create_from_order(order=order, user=customer)
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.SUBMITTED)
+    return quote
+
+
+def test_the_new_draft_is_made_in_the_same_number_of_queries_for_one_basket_as_for_five(
+    customer, django_assert_num_queries
+):
+    one, five = placed_order_quote(customer, baskets=1), placed_order_quote(customer, baskets=5)
+    with django_assert_num_queries(16) as counted:
+        quote_to_order(quote=one, user=customer)
+    with django_assert_num_queries(len(counted.captured_queries)):
+        new = quote_to_order(quote=five, user=customer)
+    assert new.baskets.count() == 5 and BasketLine.objects.filter(basket__order=new).count() == 10
+
+
+def test_a_pickup_is_copied_with_who_collects_and_a_copied_address_stays_out_of_the_address_book(customer):
+    order = order_with_lines(account=customer.account, lines=1)
+    pickup = BasketFactory(order=order, kind=BasketKind.PICKUP, pickup_name="Léa", phone="0320000000")
+    BasketLineFactory(basket=pickup, quantity=3)
+    quote = quote_create_from_order(order=order, user=customer)
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.SUBMITTED)
+
+    new = quote_to_order(quote=quote, user=customer)
+
+    address, copied_pickup = new.baskets.order_by("position")
+    assert (copied_pickup.kind, copied_pickup.pickup_name, copied_pickup.phone) == ("pickup", "Léa", "0320000000")
+    assert copied_pickup.lines.get().quantity == 3
+    assert address.address is None and not Address.objects.exists()
+
+
+def test_destinations_the_rules_no_longer_accept_are_left_out(customer):
+    order = order_with_lines(account=customer.account, lines=1)
+    gone = BooksellerFactory()
+    BasketLineFactory(basket=BasketFactory(order=order, kind=BasketKind.BOOKSELLER, bookseller=gone))
+    BasketLineFactory(basket=BasketFactory(order=order, company="", last_name="", city="Roubaix"))
+    quote = quote_create_from_order(order=order, user=customer)
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.SUBMITTED)
+    gone.is_active = False
+    gone.save()
+
+    new = quote_to_order(quote=quote, user=customer)
+
+    (kept,) = new.baskets.all()
+    assert (kept.kind, kept.city, kept.company) == ("address", "Lille", "Éditions du Beffroi")
+    assert kept.lines.count() == 1
