@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -53,9 +54,16 @@ def _ensure_editable(order: Order) -> None:
         raise OrderNotEditable(_("This order has been submitted: it can no longer be changed."))
 
 
-def _record_change(*, order: Order, from_status: str, by: User | None, message: str = "") -> OrderStatusChange:
+def _record_change(
+    *, order: Order, from_status: str, by: User | None, message: str = "", at: datetime | None = None
+) -> OrderStatusChange:
     return OrderStatusChange.objects.create(
-        order=order, from_status=from_status, to_status=order.status, changed_by=by, message=message
+        order=order,
+        from_status=from_status,
+        to_status=order.status,
+        changed_by=by,
+        message=message,
+        changed_at=at or timezone.now(),
     )
 
 
@@ -343,9 +351,11 @@ def order_problems(order: Order) -> list[str]:
     return problems
 
 
-@transaction.atomic
-def order_submit(*, order_id: int, user: User) -> Order:
-    """Submit a draft (or resubmit after the shop asked for changes), exactly once.
+def _order_submit(
+    *, order_id: int, by: User | None, submitter_name: str, submitter_email: str, message: str = ""
+) -> Order:
+    """Number a complete draft (or an order sent back for changes), mark it submitted and record the
+    move, exactly once. Every way of submitting goes through here; the caller sends its own e-mails.
 
     The row is locked, so two tabs or a double click cannot both pass the status check.
     """
@@ -360,10 +370,17 @@ def order_submit(*, order_id: int, user: User) -> Order:
     from_status = order.status
     now = timezone.now()
     fields = order.mark_submitted(at=now, number=Order.number_for(year=now.year, pk=order.pk))
-    order.submitter_name = user.get_full_name()
-    order.submitter_email = user.email
+    order.submitter_name = submitter_name
+    order.submitter_email = submitter_email
     order.save(update_fields=[*fields, "submitter_name", "submitter_email"])
-    _record_change(order=order, from_status=from_status, by=user)
+    _record_change(order=order, from_status=from_status, by=by, message=message, at=now)
+    return order
+
+
+@transaction.atomic
+def order_submit(*, order_id: int, user: User) -> Order:
+    """A customer submits an order of their account; they and the shop are e-mailed after commit."""
+    order = _order_submit(order_id=order_id, by=user, submitter_name=user.get_full_name(), submitter_email=user.email)
     context = {"order": order, "user": user, "path": reverse("orders:detail", args=[order.pk])}
     send_templated_email(template="orders/submitted_customer", to=[user.email], context=context, language=user.language)
     send_templated_email(
@@ -373,6 +390,18 @@ def order_submit(*, order_id: int, user: User) -> Order:
         language=settings.LANGUAGE_CODE,
     )
     return order
+
+
+@transaction.atomic
+def order_submit_for_visitor(*, order_id: int, submitter_name: str, submitter_email: str, message: str = "") -> Order:
+    """Someone who is not a user of the account submits an order (the generic link): numbered, moved and
+    recorded like any submission, by no user.
+
+    No e-mail here: the customer's e-mail links to a page the visitor cannot open, so the visitor's flow
+    sends its own receipt (it also carries the uploaded file's details)."""
+    return _order_submit(
+        order_id=order_id, by=None, submitter_name=submitter_name, submitter_email=submitter_email, message=message
+    )
 
 
 # Staff moves ----------------------------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from contacts.models import SubmissionLink, User
 from files.models import ProductFile
 from files.services import product_file_add
 from library.models import Binding, PaperFormat, PaperWeight, PrintType, Product
-from orders.models import BasketLine, Order, OrderStatusChange, ShippingBasket
+from orders.models import Order, ShippingBasket
+from orders.services import basket_save, line_add, order_create_draft, order_submit_for_visitor
 from portal.emails import send_templated_email
 
 from .selectors import (
@@ -122,9 +123,11 @@ def submission_create(
     The file is checked by content before anything is locked or stored. Then, in one transaction,
     the link's row is locked (``select_for_update``) so that simultaneous visitors are counted one
     after the other: today's jobs and bytes are counted since local midnight, every cap is checked,
-    and the product, order, pick-up basket, line, file and status change are created. The lock is
-    held while the file is copied to storage; a day's handful of jobs can afford that wait, and it
-    keeps the count and the rows in one atomic step. If anything fails, the stored file is removed.
+    the product is created, and the order with its pick-up basket and line is made and submitted
+    through orders.services (so it is numbered and its status change recorded like any other); then
+    the file is stored. The lock is held while the file is copied to storage; a day's handful of jobs
+    can afford that wait, and it keeps the count and the rows in one atomic step. If anything fails,
+    the stored file is removed.
     """
     problem, page_count = pdf_check(upload.file)
     if problem:
@@ -161,25 +164,20 @@ def submission_create(
                 interior_print_type=job.print_type,
                 remarks=job.remarks,
             )
-            order = Order.objects.create(
-                account_id=link.account_id,
-                name=job.title,
-                source=Order.Source.GENERIC_LINK,
+            order = order_create_draft(
+                user=None, account_id=link.account_id, name=job.title, source=Order.Source.GENERIC_LINK
+            )
+            basket = basket_save(
+                order=order,
+                kind=ShippingBasket.Kind.PICKUP,
+                fields={"pickup_name": submitter_name, "email": submitter_email},
+            )
+            line_add(basket=basket, product=product, quantity=job.quantity)
+            # Numbered, moved and recorded like any other order; the receipts below are the link's own.
+            order = order_submit_for_visitor(
+                order_id=order.pk,
                 submitter_name=submitter_name,
                 submitter_email=submitter_email,
-            )
-            # The orders app's numbering, so a generic-link order is numbered like any other.
-            order.save(update_fields=order.mark_submitted(at=now, number=Order.number_for(year=now.year, pk=order.pk)))
-            basket = ShippingBasket.objects.create(
-                order=order, kind=ShippingBasket.Kind.PICKUP, pickup_name=submitter_name, email=submitter_email
-            )
-            BasketLine.objects.create(basket=basket, product=product, quantity=job.quantity)
-            OrderStatusChange.objects.create(
-                order=order,
-                from_status=Order.Status.DRAFT,
-                to_status=Order.Status.SUBMITTED,
-                changed_by=None,
-                changed_at=now,
                 message=STATUS_CHANGE_MESSAGE,
             )
             upload.seek(0)

@@ -73,6 +73,7 @@ def test_a_submission_becomes_a_submitted_order_with_its_product_basket_and_file
     assert (order.submitter_name, order.submitter_email) == ("Jeanne Martin", "jeanne@example.fr")
     basket = ShippingBasket.objects.get(order=order)
     assert basket.kind == ShippingBasket.Kind.PICKUP
+    assert (basket.pickup_name, basket.email, basket.phone) == ("Jeanne Martin", "jeanne@example.fr", "")
     line = BasketLine.objects.get(basket=basket)
     assert line.quantity == 20
     product = line.product
@@ -93,10 +94,12 @@ def test_a_submission_becomes_a_submitted_order_with_its_product_basket_and_file
         None,
         "generic link",
     )
+    assert change.changed_at == order.submitted_at
 
     to_submitter = [m for m in mail.outbox if m.to == ["jeanne@example.fr"]]
     to_shop = [m for m in mail.outbox if m.to == [settings.SHOP_EMAIL]]
     assert len(to_submitter) == len(to_shop) == 1
+    assert len(mail.outbox) == 2  # the link's receipts only, not also the portal's order e-mails
     assert order.number in to_submitter[0].subject
     assert "has been received" in to_submitter[0].subject  # the page's language (English here)
     assert "Recueil de poèmes" in to_submitter[0].body

@@ -120,3 +120,38 @@ def test_submit_view_shows_the_problem(customer_client, customer):
     assert "aucun panier" in response.content.decode()
     order.refresh_from_db()
     assert order.status == OrderStatus.DRAFT
+
+
+def test_a_visitor_submission_is_numbered_and_recorded_like_any_other_without_a_user_or_e_mail(
+    django_capture_on_commit_callbacks,
+):
+    order = submittable_order(account=UserFactory().account, name="Recueil")
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = services.order_submit_for_visitor(
+            order_id=order.pk, submitter_name="Jeanne Martin", submitter_email="jeanne@example.fr", message="lien"
+        )
+    order.refresh_from_db()
+    assert order.status == OrderStatus.SUBMITTED
+    assert order.number == submitted.number == f"C{order.submitted_at.year}-{order.pk:06d}"
+    assert (order.submitter_name, order.submitter_email) == ("Jeanne Martin", "jeanne@example.fr")
+    change = order.status_changes.get()
+    assert (change.from_status, change.to_status, change.changed_by, change.message) == (
+        "draft",
+        "submitted",
+        None,
+        "lien",
+    )
+    assert change.changed_at == order.submitted_at
+    assert mail.outbox == []  # the visitor's flow sends its own receipts
+
+
+def test_a_visitor_submission_follows_the_same_refusals(django_capture_on_commit_callbacks):
+    order = Order.objects.create(account=UserFactory().account, name="Vide")
+    visitor = {"submitter_name": "Jeanne", "submitter_email": "jeanne@example.fr"}
+    with pytest.raises(services.OrderIncomplete):
+        services.order_submit_for_visitor(order_id=order.pk, **visitor)
+    order = submittable_order(account=order.account, name="Recueil")
+    services.order_submit_for_visitor(order_id=order.pk, **visitor)
+    with pytest.raises(services.OrderAlreadySubmitted):
+        services.order_submit_for_visitor(order_id=order.pk, **visitor)
+    assert order.status_changes.count() == 1
