@@ -1,18 +1,16 @@
 """Import, export and backup of contacts, mixed into the contact list's admin (``contacts.admin.UserAdmin``).
 
-The admin only parses input and presents results: the work is in :mod:`contacts.importing`,
-:mod:`contacts.exports` and :mod:`contacts.backups`, run by the tasks of :mod:`contacts.tasks`
-(in the ``imports`` worker; in-process in the embedded default).
+The admin only parses input and presents results: the import's steps and their rules are in
+:mod:`contacts.importing.workflow`, the work in :mod:`contacts.importing`, :mod:`contacts.exports` and
+:mod:`contacts.backups`, run by the tasks of :mod:`contacts.tasks` (in the ``imports`` worker;
+in-process in the embedded default).
 """
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.core.validators import FileExtensionValidator
 from django.http import (
     FileResponse,
@@ -34,7 +32,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from portal.models import BackgroundJob
 
 from . import exports, tasks
-from .importing import COLUMNS, TEMPLATE_HEADINGS
+from .importing import COLUMNS, TEMPLATE_HEADINGS, workflow
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 MAX_BACKUPS_AT_ONCE = 20
@@ -158,16 +156,8 @@ class ContactImportExportAdminMixin:
         if request.method == "POST":
             form = ContactImportForm(request.POST, request.FILES)
             if form.is_valid():
-                upload = form.cleaned_data["file"]
-                name = default_storage.save(f"imports/contacts/{uuid.uuid4().hex}.csv", upload)
-                job = BackgroundJob.objects.create(
-                    kind=tasks.KIND_IMPORT_PREVIEW,
-                    created_by=request.user,
-                    total=upload.size,
-                    payload={"file": name, "original_name": upload.name[:200]},
-                )
-                tasks.import_contacts_preview.delay_on_commit(job.pk)
-                return HttpResponseRedirect(self._url("job", job.pk))
+                preview = workflow.contact_import_upload(file=form.cleaned_data["file"], by=request.user)
+                return HttpResponseRedirect(self._url("job", preview.pk))
         else:
             form = ContactImportForm()
         context = self._context(
@@ -203,11 +193,11 @@ class ContactImportExportAdminMixin:
         )
         if job.kind == tasks.KIND_IMPORT_PREVIEW:
             context["confirm_url"] = self._url("import_confirm", job.pk)
-            context["can_confirm"] = self._can_confirm(job)
-            context["import_job"] = self._import_job_of(job)
+            context["can_confirm"] = workflow.preview_can_be_imported(job)
+            context["import_job"] = workflow.import_job_of_preview(job)
         elif job.kind == tasks.KIND_IMPORT:
             context["activations_url"] = self._url("import_activations", job.pk)
-            context["activations_job"] = self._activations_job_of(job)
+            context["activations_job"] = workflow.activations_job_of_import(job)
             context["not_registered_url"] = context["changelist_url"] + "?state__exact=not_registered"
         elif job.kind == tasks.KIND_BACKUP:
             context["download_url"] = self._url("backup_download", job.pk)
@@ -231,26 +221,6 @@ class ContactImportExportAdminMixin:
             tasks.KIND_BACKUP: _("Backup of a contact’s data"),
         }[job.kind]
 
-    @staticmethod
-    def _can_confirm(job: BackgroundJob) -> bool:
-        result = job.result or {}
-        return (
-            job.status == BackgroundJob.Status.DONE
-            and not result.get("file_error")
-            and not result.get("rejected_total")
-            and bool(result.get("created") or result.get("updated"))
-        )
-
-    @staticmethod
-    def _import_job_of(preview: BackgroundJob) -> BackgroundJob | None:
-        return BackgroundJob.objects.filter(kind=tasks.KIND_IMPORT, payload__preview_job=preview.pk).first()
-
-    @staticmethod
-    def _activations_job_of(import_job: BackgroundJob) -> BackgroundJob | None:
-        return BackgroundJob.objects.filter(
-            kind=tasks.KIND_IMPORT_ACTIVATIONS, payload__import_job=import_job.pk
-        ).first()
-
     def contact_job_status_view(self, request, job_id: int):
         job = self._job_for(request, job_id, (*IMPORT_KINDS, tasks.KIND_BACKUP))
         done, total = tasks.job_progress(job)
@@ -268,39 +238,26 @@ class ContactImportExportAdminMixin:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         preview = self._job_for(request, job_id, (tasks.KIND_IMPORT_PREVIEW,))
-        existing = self._import_job_of(preview)
-        if existing is not None:  # a second click, or a second tab: one import per preview
-            return HttpResponseRedirect(self._url("job", existing.pk))
-        if not self._can_confirm(preview):
-            messages.error(request, _("This file cannot be imported: correct the rejected lines and upload it again."))
-            return HttpResponseRedirect(self._url("job", preview.pk))
-        job = BackgroundJob.objects.create(
-            kind=tasks.KIND_IMPORT,
-            created_by=request.user,
-            total=preview.total,
-            payload={**preview.payload, "preview_job": preview.pk},
-        )
-        tasks.import_contacts.delay_on_commit(job.pk)
-        return HttpResponseRedirect(self._url("job", job.pk))
+        return self._take_step(request, workflow.contact_import_start, preview_id=preview.pk, refused_page=preview)
 
     def contact_import_activations_view(self, request, job_id: int):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         import_job = self._job_for(request, job_id, (tasks.KIND_IMPORT,))
-        existing = self._activations_job_of(import_job)
-        if existing is not None:
-            return HttpResponseRedirect(self._url("job", existing.pk))
-        if import_job.status != BackgroundJob.Status.DONE or not (import_job.result or {}).get("applied"):
-            messages.error(request, _("Nothing was imported from this file, so there is nobody to invite."))
-            return HttpResponseRedirect(self._url("job", import_job.pk))
-        result = import_job.result
-        job = BackgroundJob.objects.create(
-            kind=tasks.KIND_IMPORT_ACTIVATIONS,
-            created_by=request.user,
-            total=result.get("created", 0) + result.get("updated", 0) + result.get("unchanged", 0),
-            payload={"file": import_job.payload["file"], "import_job": import_job.pk},
+        return self._take_step(
+            request, workflow.contact_import_invite, import_id=import_job.pk, refused_page=import_job
         )
-        tasks.import_send_activations.delay_on_commit(job.pk)
+
+    def _take_step(self, request, step, *, refused_page: BackgroundJob, **arguments):
+        """Take a step of the import and show its job; a step already taken shows the job it started."""
+        try:
+            job = step(by=request.user, **arguments)
+        except workflow.ContactImportAlreadyStarted as already:
+            messages.info(request, already.message)
+            job = already.job
+        except workflow.ContactImportRefused as refused:
+            messages.error(request, refused.message)
+            job = refused_page
         return HttpResponseRedirect(self._url("job", job.pk))
 
     # --- Export -------------------------------------------------------------------------------

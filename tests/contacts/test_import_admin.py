@@ -70,6 +70,7 @@ def test_preview_then_confirm_then_invite(staff_client, django_capture_on_commit
     # A second click on the confirmation does not import twice.
     response = staff_client.post(reverse("admin:contacts_user_import_confirm", args=[preview.pk]))
     assert response["Location"] == reverse("admin:contacts_user_job", args=[run.pk])
+    assert [str(m) for m in response.wsgi_request._messages] == ["L’import de ce fichier a déjà été lancé."]
     assert BackgroundJob.objects.filter(kind=KIND_IMPORT).count() == 1
 
     with django_capture_on_commit_callbacks(execute=True):
