@@ -78,9 +78,14 @@ def main(argv: list[str]) -> int:
                 print(f"untranslated: {msgid!r}")
             return 1 if todo else 0
         extract()
-        for path in [a for a in argv if not a.startswith("--")]:
+        sources = [a for a in argv if not a.startswith("--")]
+        for path in sources:
             with open(path, encoding="utf-8") as handle:
                 print(f"{fill(json.load(handle))} entries filled from {path}")
+        if sources:
+            # polib saves unwrapped lines; a second extraction lets gettext wrap them as it always
+            # does, so a run with a JSON file and a run without one give the same file.
+            extract()
         run_manage("compilemessages", "-l", "fr", "--ignore=.venv")
         todo = missing()
     print(f"{len(todo)} French strings still missing" + (":" if todo else "."))
