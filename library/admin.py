@@ -5,6 +5,9 @@ from files.admin import ProductFileInline
 
 from .models import Binding, PaperFormat, PaperWeight, PrintType, Product
 
+#: The query parameter by which a product autocomplete (a basket line's) asks for one account's products.
+AUTOCOMPLETE_ACCOUNT_PARAM = "account"
+
 
 class CatalogAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "is_active", "position")
@@ -63,3 +66,16 @@ class ProductAdmin(admin.ModelAdmin):
         (_("History"), {"fields": ("created_by", "created_at", "updated_at")}),
     )
     inlines = [ProductFileInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        account_id = request.GET.get(AUTOCOMPLETE_ACCOUNT_PARAM, "")
+        if _is_autocomplete(request) and account_id.isdigit():
+            queryset = queryset.filter(account_id=int(account_id))
+        return queryset, may_have_duplicates
+
+
+def _is_autocomplete(request) -> bool:
+    """The request is the admin's autocomplete search, not the product list (whose filters read the same GET)."""
+    match = request.resolver_match
+    return match is not None and match.url_name == "autocomplete"

@@ -13,9 +13,12 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
+
+from library.admin import AUTOCOMPLETE_ACCOUNT_PARAM
 
 from . import services
 from .forms import ChangesForm, TrackingForm
@@ -303,16 +306,36 @@ class LoadedAutocompleteSelect(AutocompleteSelect):
         return [(None, options, 0)]
 
 
+class BasketProductSelect(LoadedAutocompleteSelect):
+    """A basket line's product autocomplete, which offers the products of the basket's account only.
+
+    The account goes in the search URL's query string, read by ProductAdmin.get_search_results. It
+    only narrows the choices: the rule itself is BasketLine.clean.
+    """
+
+    account_id: int | None = None
+
+    def get_url(self) -> str:
+        url = super().get_url()
+        if self.account_id is None:
+            return url
+        return f"{url}?{urlencode({AUTOCOMPLETE_ACCOUNT_PARAM: self.account_id})}"
+
+
 class BasketLineInlineFormSet(forms.BaseInlineFormSet):
-    """Hands each line's product, fetched with the lines, to that row's product widget."""
+    """Hands each row's product widget the line's product, fetched with the lines, and the basket's account."""
 
     def add_fields(self, form, index) -> None:
         super().add_fields(form, index)
         line = form.instance
         field = form.fields.get("product")
         widget = getattr(field.widget, "widget", None) if field else None
-        if line.pk and line.product_id and isinstance(widget, LoadedAutocompleteSelect):
+        if not isinstance(widget, BasketProductSelect):
+            return
+        if line.pk and line.product_id:
             widget.loaded = {str(line.product_id): line.product}
+        if self.instance.order_id:
+            widget.account_id = self.instance.order.account_id
 
 
 class BasketLineInline(admin.TabularInline):
@@ -328,7 +351,7 @@ class BasketLineInline(admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "product":
-            kwargs["widget"] = LoadedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+            kwargs["widget"] = BasketProductSelect(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("files"))
@@ -352,6 +375,11 @@ class ShippingBasketAdmin(admin.ModelAdmin):
     search_fields = ("order__number", "order__name", "company", "last_name", "city")
     autocomplete_fields = ("order", "bookseller", "address")
     inlines = [BasketLineInline]
+
+    def get_queryset(self, request):
+        # The change page's line widgets read the order's account. A queryset that already joins makes
+        # the changelist skip list_select_related, so it joins those too.
+        return super().get_queryset(request).select_related(*self.list_select_related)
 
 
 class BooksellerResource(resources.ModelResource):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -356,3 +357,22 @@ class BasketLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.product}"
+
+    def clean(self) -> None:
+        """A line's product comes from the library of the order's account, never another's.
+
+        Its files need no check of their own: a product file has no account but its product's.
+        """
+        super().clean()
+        try:
+            order, product = self.basket.order, self.product
+        except ObjectDoesNotExist:
+            return  # a missing basket, order or product is reported by its own field
+        if product.account_id != order.account_id:
+            message = _(
+                "This product belongs to another account: choose one from the library of “%(account)s”, "
+                "the account of this order."
+            )
+            raise ValidationError(
+                {"product": ValidationError(message, code="other_account", params={"account": order.account})}
+            )
