@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -13,6 +15,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -236,15 +239,53 @@ def quote_send_by_email(*, quote: Quote, user) -> str:
     return storage_name
 
 
+@dataclass(frozen=True)
+class LeftOutBasket:
+    """A basket of the quote that the new draft does not have, and why (sentences in the active language)."""
+
+    destination: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QuoteOrder:
+    """The order a quote leads to, and what of the quote could not be copied into it."""
+
+    order: Order
+    left_out_baskets: tuple[LeftOutBasket, ...] = ()
+    left_out_products: tuple[str, ...] = ()  # titles of quoted products no longer in the library
+
+
+def _basket_name(quote_basket: QuoteBasket) -> str:
+    """The basket as the quote showed it, on one line: its first and last lines ("Librairie X, 59000 Lille")."""
+    if quote_basket.kind == BasketKind.PICKUP:
+        return str(BasketKind.PICKUP.label)
+    lines = quote_basket.destination_label.splitlines()
+    return ", ".join(dict.fromkeys([lines[0], lines[-1]])) if lines else str(BasketKind(quote_basket.kind).label)
+
+
+def _refusal_reasons(*, kind: str, errors: Mapping[str, list[str]]) -> tuple[str, ...]:
+    """The destination rules' refusals as sentences a customer reads away from the basket form."""
+    if kind == BasketKind.BOOKSELLER:
+        return (_("This bookseller is no longer in the network's directory."),)
+    labels = {name: capfirst(ShippingBasket._meta.get_field(name).verbose_name) for name in errors}
+    return tuple(
+        _("%(field)s: %(error)s") % {"field": labels[name], "error": error}
+        for name, messages in errors.items()
+        for error in messages
+    )
+
+
 @transaction.atomic
-def quote_to_order(*, quote: Quote, user) -> Order:
+def quote_to_order(*, quote: Quote, user) -> QuoteOrder:
     """The draft the quote was made from, if it is still a draft; otherwise a new draft with the
     quoted baskets and lines. Products no longer in the account's library are left out, and so are
-    destinations the orders' rules no longer accept (a bookseller gone from the directory, say)."""
+    destinations the orders' rules no longer accept (a bookseller gone from the directory, say): the
+    result names them, with the rules' reasons in the active language."""
     if quote.order_id:
         source = Order.objects.select_for_update().filter(pk=quote.order_id, account_id=quote.account_id).first()
         if source is not None and source.status == Order.Status.DRAFT:
-            return source
+            return QuoteOrder(order=source)
 
     from library.models import Product
     from orders.models import Bookseller
@@ -258,16 +299,27 @@ def quote_to_order(*, quote: Quote, user) -> Order:
         {b.destination.get("bookseller_id") for b in quote_baskets if b.destination.get("bookseller_id")}
     )
     new_baskets = []
+    left_out_baskets = []
+    left_out_products: dict[str, None] = {}
     for quote_basket in quote_baskets:
         destination = {name: quote_basket.destination.get(name) for name in DESTINATION_FIELDS}
         fields: dict = {name: value or "" for name, value in destination.items() if not name.endswith("_id")}
         fields["bookseller"] = booksellers.get(destination["bookseller_id"])
-        if basket_destination_errors(kind=quote_basket.kind, fields=fields):
+        errors = basket_destination_errors(kind=quote_basket.kind, fields=fields)
+        if errors:
+            left_out_baskets.append(
+                LeftOutBasket(
+                    destination=_basket_name(quote_basket),
+                    reasons=_refusal_reasons(kind=quote_basket.kind, errors=errors),
+                )
+            )
             continue
         quantities: dict[int, int] = {}
         for line in quote_basket.lines.all():
             if line.product_id in available:
                 quantities.setdefault(line.product_id, line.quantity)
+            else:
+                left_out_products[line.title] = None
         new_baskets.append(NewBasket(kind=quote_basket.kind, fields=fields, quantities=quantities))
     order = order_create_draft(
         user=user if getattr(user, "pk", None) else None,
@@ -275,4 +327,4 @@ def quote_to_order(*, quote: Quote, user) -> Order:
         name=quote.order_name or (_("From quote %(number)s") % {"number": quote.number}),
     )
     baskets_add(order=order, baskets=new_baskets)
-    return order
+    return QuoteOrder(order=order, left_out_baskets=tuple(left_out_baskets), left_out_products=tuple(left_out_products))

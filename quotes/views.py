@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from orders.models import Order
@@ -110,12 +111,29 @@ def quote_email_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def quote_to_order_view(request: HttpRequest, pk: int) -> HttpResponse:
     quote = get_object_or_404(Quote.objects.visible_to(request.user), pk=pk)
-    order = services.quote_to_order(quote=quote, user=request.user)
-    if order.pk == quote.order_id:
+    result = services.quote_to_order(quote=quote, user=request.user)
+    if result.order.pk == quote.order_id:
         messages.success(request, _("Here is the order this quote was made from."))
     else:
         messages.success(request, _("A new draft order was created from quote %(number)s.") % {"number": quote.number})
-    return redirect(_order_url(order))
+    for basket in result.left_out_baskets:
+        messages.warning(
+            request,
+            _("The basket for “%(destination)s” was not copied from quote %(number)s. %(reasons)s")
+            % {"destination": basket.destination, "number": quote.number, "reasons": " ".join(basket.reasons)},
+        )
+    if result.left_out_products:
+        titles = result.left_out_products
+        messages.warning(
+            request,
+            ngettext(
+                "This product of quote %(number)s is no longer in your library and was not copied: %(titles)s.",
+                "These products of quote %(number)s are no longer in your library and were not copied: %(titles)s.",
+                len(titles),
+            )
+            % {"number": quote.number, "titles": ", ".join(_("“%(title)s”") % {"title": title} for title in titles)},
+        )
+    return redirect(_order_url(result.order))
 
 
 @customer_required

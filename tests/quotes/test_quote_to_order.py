@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from orders.models import Address, BasketKind, BasketLine, Order
-from quotes.services import quote_create_from_order, quote_to_order
+from quotes.services import LeftOutBasket, quote_create_from_order, quote_to_order
 from tests.quotes.factories import BasketFactory, BasketLineFactory, BooksellerFactory, order_with_lines
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,7 @@ def test_a_quote_of_a_draft_opens_that_draft(customer):
     order = order_with_lines(account=customer.account)
     quote = quote_create_from_order(order=order, user=customer)
 
-    assert quote_to_order(quote=quote, user=customer) == order
+    assert quote_to_order(quote=quote, user=customer).order == order
     assert Order.objects.count() == 1
 
 
@@ -30,7 +31,7 @@ def test_a_quote_of_a_placed_order_makes_a_new_draft_with_the_same_baskets_and_l
     quote = quote_create_from_order(order=order, user=customer)
     Order.objects.filter(pk=order.pk).update(status=Order.Status.SUBMITTED)
 
-    new = quote_to_order(quote=quote, user=customer)
+    new = quote_to_order(quote=quote, user=customer).order
 
     assert new.pk != order.pk and new.status == Order.Status.DRAFT and new.account == customer.account
     assert new.created_by == customer
@@ -51,7 +52,7 @@ def test_a_quote_whose_order_was_deleted_still_makes_a_draft(customer):
     order.delete()
     quote.refresh_from_db()
 
-    new = quote_to_order(quote=quote, user=customer)
+    new = quote_to_order(quote=quote, user=customer).order
 
     assert new.baskets.count() == 1
     assert new.baskets.get().lines.count() == 2
@@ -71,7 +72,7 @@ def test_the_new_draft_is_made_in_the_same_number_of_queries_for_one_basket_as_f
     with django_assert_num_queries(16) as counted:
         quote_to_order(quote=one, user=customer)
     with django_assert_num_queries(len(counted.captured_queries)):
-        new = quote_to_order(quote=five, user=customer)
+        new = quote_to_order(quote=five, user=customer).order
     assert new.baskets.count() == 5 and BasketLine.objects.filter(basket__order=new).count() == 10
 
 
@@ -82,7 +83,7 @@ def test_a_pickup_is_copied_with_who_collects_and_a_copied_address_stays_out_of_
     quote = quote_create_from_order(order=order, user=customer)
     Order.objects.filter(pk=order.pk).update(status=Order.Status.SUBMITTED)
 
-    new = quote_to_order(quote=quote, user=customer)
+    new = quote_to_order(quote=quote, user=customer).order
 
     address, copied_pickup = new.baskets.order_by("position")
     assert (copied_pickup.kind, copied_pickup.pickup_name, copied_pickup.phone) == ("pickup", "Léa", "0320000000")
@@ -90,9 +91,9 @@ def test_a_pickup_is_copied_with_who_collects_and_a_copied_address_stays_out_of_
     assert address.address is None and not Address.objects.exists()
 
 
-def test_destinations_the_rules_no_longer_accept_are_left_out(customer):
+def test_destinations_the_rules_no_longer_accept_are_left_out_and_named_with_why(customer):
     order = order_with_lines(account=customer.account, lines=1)
-    gone = BooksellerFactory()
+    gone = BooksellerFactory(name="Librairie Fermée", postcode="59100", city="Roubaix")
     BasketLineFactory(basket=BasketFactory(order=order, kind=BasketKind.BOOKSELLER, bookseller=gone))
     BasketLineFactory(basket=BasketFactory(order=order, company="", last_name="", city="Roubaix"))
     quote = quote_create_from_order(order=order, user=customer)
@@ -100,8 +101,41 @@ def test_destinations_the_rules_no_longer_accept_are_left_out(customer):
     gone.is_active = False
     gone.save()
 
-    new = quote_to_order(quote=quote, user=customer)
+    with translation.override("en"):
+        result = quote_to_order(quote=quote, user=customer)
 
-    (kept,) = new.baskets.all()
+    (kept,) = result.order.baskets.all()
     assert (kept.kind, kept.city, kept.company) == ("address", "Lille", "Éditions du Beffroi")
     assert kept.lines.count() == 1
+    assert result.left_out_baskets == (
+        LeftOutBasket(
+            destination="Librairie Fermée, 59100 Roubaix",
+            reasons=("This bookseller is no longer in the network's directory.",),
+        ),
+        LeftOutBasket(destination="Jeanne, 59000 Roubaix", reasons=("Last name: Give a company name or a last name.",)),
+    )
+    assert result.left_out_products == ()
+
+
+def test_products_no_longer_in_the_library_are_left_out_and_named(customer):
+    order = order_with_lines(account=customer.account, lines=2)
+    quote = quote_create_from_order(order=order, user=customer)
+    first, second = (line.product for line in order.baskets.get().lines.order_by("id"))
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.SUBMITTED)
+    BasketLine.objects.filter(product=second).delete()
+    second.delete()
+
+    result = quote_to_order(quote=quote, user=customer)
+
+    assert [line.product_id for line in result.order.baskets.get().lines.all()] == [first.pk]
+    assert result.left_out_products == (second.title,)
+    assert result.left_out_baskets == ()
+
+
+def test_a_quote_whose_draft_is_reopened_leaves_nothing_out(customer):
+    order = order_with_lines(account=customer.account)
+    quote = quote_create_from_order(order=order, user=customer)
+
+    result = quote_to_order(quote=quote, user=customer)
+
+    assert result.order == order and result.left_out_baskets == () and result.left_out_products == ()
