@@ -1,9 +1,9 @@
 """Import, export and backup of contacts, mixed into the contact list's admin (``contacts.admin.UserAdmin``).
 
 The admin only parses input and presents results: the import's steps and their rules are in
-:mod:`contacts.importing.workflow`, the work in :mod:`contacts.importing`, :mod:`contacts.exports` and
-:mod:`contacts.backups`, run by the tasks of :mod:`contacts.tasks` (in the ``imports`` worker;
-in-process in the embedded default).
+:mod:`contacts.importing.workflow`, starting backups in :func:`contacts.backups.contact_backup_start`,
+the work in :mod:`contacts.importing`, :mod:`contacts.exports` and :mod:`contacts.backups`, run by the
+tasks of :mod:`contacts.tasks` (in the ``imports`` worker; in-process in the embedded default).
 """
 
 from __future__ import annotations
@@ -31,11 +31,10 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from portal.models import BackgroundJob
 
-from . import exports, tasks
+from . import backups, exports, tasks
 from .importing import COLUMNS, TEMPLATE_HEADINGS, workflow
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
-MAX_BACKUPS_AT_ONCE = 20
 IMPORT_KINDS = (tasks.KIND_IMPORT_PREVIEW, tasks.KIND_IMPORT, tasks.KIND_IMPORT_ACTIVATIONS)
 
 COLUMN_HELP = [
@@ -311,26 +310,16 @@ class ContactImportExportAdminMixin:
 
     @admin.action(description=gettext_lazy("Back up the data of the selected contacts (ZIP)"))
     def backup_selected(self, request, queryset):
-        contacts = list(queryset.filter(is_staff=False).order_by("pk")[: MAX_BACKUPS_AT_ONCE + 1])
-        if len(contacts) > MAX_BACKUPS_AT_ONCE:
-            self.message_user(
-                request,
-                _("Select %(count)s contacts at most for a backup.") % {"count": MAX_BACKUPS_AT_ONCE},
-                messages.ERROR,
-            )
+        try:
+            jobs = backups.contact_backup_start(contacts=queryset, by=request.user)
+        except backups.ContactBackupRefused as refused:
+            self.message_user(request, refused.message, messages.ERROR)
             return None
-        jobs = []
-        for contact in contacts:
-            job = BackgroundJob.objects.create(
-                kind=tasks.KIND_BACKUP,
-                created_by=request.user,
-                payload={"user_id": contact.pk, "contact": str(contact)},
-            )
-            tasks.backup_contact.delay_on_commit(job.pk)
-            jobs.append((job, contact))
         if len(jobs) == 1:
-            return HttpResponseRedirect(self._url("job", jobs[0][0].pk))
-        links = format_html_join(", ", '<a href="{}">{}</a>', ((self._url("job", j.pk), str(c)) for j, c in jobs))
+            return HttpResponseRedirect(self._url("job", jobs[0].pk))
+        links = format_html_join(
+            ", ", '<a href="{}">{}</a>', ((self._url("job", job.pk), job.payload["contact"]) for job in jobs)
+        )
         self.message_user(
             request,
             format_html(

@@ -1,5 +1,9 @@
 """Backup of one contact's data: a ZIP with their profile, their orders and the orders' files.
 
+Staff start backups with ``contact_backup_start`` (a ``BackgroundJob`` row per contact, its task queued
+once the row is committed); ``contacts.tasks.backup_contact`` runs ``contact_backup_build`` in the
+``imports`` worker.
+
 Layout of the archive::
 
     user-profile.json          name, e-mail, company
@@ -28,18 +32,22 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.files import File
-from django.db import models
-from django.db.models import Prefetch
+from django.db import models, transaction
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from files.models import ProductFile
 from library.models import Product
 from orders.models import BasketLine, Order, ShippingBasket
 from portal.models import BackgroundJob
 
+from . import tasks
 from .models import User
 
+#: Each backup copies every file of the contact's orders: staff start this many at most at once.
+MAX_BACKUPS_AT_ONCE = 20
 COPY_BUFFER = 1024 * 1024
 INPUT_KINDS = {ProductFile.Kind.COVER, ProductFile.Kind.INTERIOR, ProductFile.Kind.COVER_AND_INTERIOR}
 _WINDOWS_FORBIDDEN = re.compile(r'[<>:"|?*]')
@@ -75,6 +83,35 @@ class _Names:
             candidate = "/".join([*folders, f"{stem} ({counter}){dot}{extension}"])
         self.used.add(candidate.lower())
         return candidate
+
+
+class ContactBackupRefused(Exception):
+    """Backups that cannot be started; the message says why, for staff."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def contact_backup_start(*, contacts: QuerySet[User], by: User) -> list[BackgroundJob]:
+    """Queue a backup of each customer among ``contacts`` (staff users have no orders to back up), in
+    the order of their ids: a job row each, whose task is queued once the row is committed."""
+    customers = list(contacts.filter(is_staff=False).order_by("pk")[: MAX_BACKUPS_AT_ONCE + 1])
+    if not customers:
+        raise ContactBackupRefused(_("Select at least one customer: staff users have no data to back up."))
+    if len(customers) > MAX_BACKUPS_AT_ONCE:
+        raise ContactBackupRefused(
+            _("Select %(count)s contacts at most for a backup.") % {"count": MAX_BACKUPS_AT_ONCE}
+        )
+    jobs = []
+    for contact in customers:
+        job = BackgroundJob.objects.create(
+            kind=tasks.KIND_BACKUP, created_by=by, payload={"user_id": contact.pk, "contact": str(contact)}
+        )
+        tasks.backup_contact.delay_on_commit(job.pk)
+        jobs.append(job)
+    return jobs
 
 
 def backup_filename(contact: User, *, day: datetime.date | None = None) -> str:
