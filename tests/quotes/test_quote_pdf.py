@@ -101,3 +101,40 @@ def test_only_bundled_static_files_can_be_fetched(settings):
     ):
         with pytest.raises(ForbiddenResource):
             static_file_for(url)
+
+
+def test_the_garbage_collector_is_on_again_after_a_render_even_a_failed_one(quote, monkeypatch):
+    import gc
+
+    import weasyprint
+
+    seen_during_render = []
+    write_pdf = weasyprint.HTML.write_pdf
+
+    def spy(self, *args, **kwargs):
+        seen_during_render.append(gc.isenabled())
+        return write_pdf(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", spy)
+    assert render_quote_pdf(quote).startswith(b"%PDF")
+    assert seen_during_render == [False]
+    assert gc.isenabled()
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("layout failed")
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", broken)
+    with pytest.raises(RuntimeError):
+        render_quote_pdf(quote)
+    assert gc.isenabled()
+
+
+def test_a_render_leaves_the_collector_off_when_the_caller_had_turned_it_off(quote):
+    import gc
+
+    gc.disable()
+    try:
+        render_quote_pdf(quote)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
