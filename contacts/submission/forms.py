@@ -173,8 +173,16 @@ class SubmissionLinkAdminForm(forms.ModelForm):
 class SubmissionLinkSendForm(forms.Form):
     """Choose the contact who receives the link (searched like the admin's other contact fields)."""
 
-    recipient = forms.ModelChoiceField(
-        label=_("Contact"),
-        queryset=User.objects.filter(is_active=True),
-        widget=AutocompleteSelect(TermsOfService._meta.get_field("published_by"), admin.site),
-    )
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Made per form, not at import: the widget takes select2's language (its `lang` attribute and
+        # its translation script) from the language active when it is made.
+        self.fields["recipient"] = forms.ModelChoiceField(
+            label=_("Contact"),
+            queryset=User.objects.filter(is_active=True),
+            widget=AutocompleteSelect(TermsOfService._meta.get_field("published_by"), admin.site),
+            error_messages={
+                "required": _("Choose the contact to send the link to."),
+                "invalid_choice": _("This contact is unknown or deactivated: choose an active contact."),
+            },
+        )

@@ -6,8 +6,10 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from contacts.models import SubmissionLink
+from contacts.submission.forms import SubmissionLinkSendForm
 from tests.contacts.submission_support import make_link
 from tests.factories import AccountFactory, StaffUserFactory, UserFactory
 
@@ -177,10 +179,10 @@ def test_sending_needs_a_post(admin_client):
     assert mail.outbox == []
 
 
-REQUIRED = {"fr": "Ce champ est obligatoire.", "en": "This field is required."}
+REQUIRED = {"fr": "Choisissez le contact à qui envoyer le lien.", "en": "Choose the contact to send the link to."}
 NOT_A_CHOICE = {
-    "fr": "Sélectionnez un choix valide. Ce choix ne fait pas partie de ceux disponibles.",
-    "en": "Select a valid choice. That choice is not one of the available choices.",
+    "fr": "Ce contact est inconnu ou désactivé : choisissez un contact actif.",
+    "en": "This contact is unknown or deactivated: choose an active contact.",
 }
 
 
@@ -213,6 +215,30 @@ def test_a_missing_or_unknown_contact_is_shown_next_to_the_field(
     assert f'<ul class="errorlist" id="id_recipient_error"><li>{messages[language]}</li></ul>' in sending_form
     # The link's settings form on that page still saves to the change page, not to the sending URL.
     assert f'<form action="{change_url(link)}" method="post" id="submissionlink_form"' in html
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_contact_search_speaks_the_staff_members_language(admin_client, language):
+    """select2 ("Searching…", "No results found") follows the page's language, not the one active at import."""
+    html = admin_client.get(change_url(make_link()), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    select = html[html.index('<select name="recipient"') : html.index(">", html.index('<select name="recipient"'))]
+    assert f'lang="{language}"' in select
+    assert f"admin/js/vendor/select2/i18n/{language}.js" in html
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_sending_form_follows_the_active_language(db, language):
+    with translation.override(language):
+        form = SubmissionLinkSendForm()
+        assert f'lang="{language}"' in str(form["recipient"])
+        assert f"admin/js/vendor/select2/i18n/{language}.js" in str(form.media)
+
+
+def test_the_sending_form_says_what_is_missing_next_to_the_field(db):
+    with translation.override("en"):
+        form = SubmissionLinkSendForm({"recipient": ""})
+        assert form.errors == {"recipient": ["Choose the contact to send the link to."]}
+        assert "<li>Choose the contact to send the link to.</li>" in str(form["recipient"].errors)
 
 
 def test_the_contact_field_searches_contacts(admin_client):
