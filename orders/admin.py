@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 
+from contacts.admin import AccountAutocompleteMixin
 from library.admin import AUTOCOMPLETE_ACCOUNT_PARAM
 
 from . import services
@@ -306,11 +307,12 @@ class LoadedAutocompleteSelect(AutocompleteSelect):
         return [(None, options, 0)]
 
 
-class BasketProductSelect(LoadedAutocompleteSelect):
-    """A basket line's product autocomplete, which offers the products of the basket's account only.
+class AccountAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that offers one account's objects only, once given ``account_id``.
 
-    The account goes in the search URL's query string, read by ProductAdmin.get_search_results. It
-    only narrows the choices: the rule itself is BasketLine.clean.
+    The account goes in the search URL's query string, read by the target admin's get_search_results
+    (ProductAdmin's, or AccountAutocompleteMixin's). It only narrows the choices: the rule itself is
+    the model's clean().
     """
 
     account_id: int | None = None
@@ -320,6 +322,18 @@ class BasketProductSelect(LoadedAutocompleteSelect):
         if self.account_id is None:
             return url
         return f"{url}?{urlencode({AUTOCOMPLETE_ACCOUNT_PARAM: self.account_id})}"
+
+
+def narrow_to_account(field: forms.Field | None, account_id: int | None) -> None:
+    """Give a form field's account autocomplete (bare, or wrapped by the admin's related-object links) its account."""
+    widget = getattr(field, "widget", None)
+    widget = getattr(widget, "widget", widget)
+    if isinstance(widget, AccountAutocompleteSelect):
+        widget.account_id = account_id
+
+
+class BasketProductSelect(LoadedAutocompleteSelect, AccountAutocompleteSelect):
+    """A basket line's product autocomplete: labelled from the loaded lines, offers the basket's account's products."""
 
 
 class BasketLineInlineFormSet(forms.BaseInlineFormSet):
@@ -367,8 +381,18 @@ class BasketLineInline(admin.TabularInline):
         )
 
 
+class ShippingBasketAdminForm(forms.ModelForm):
+    """The address-book search offers the entries of the order's account (the order as saved)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.order_id:
+            narrow_to_account(self.fields.get("address"), self.instance.order.account_id)
+
+
 @admin.register(ShippingBasket)
 class ShippingBasketAdmin(admin.ModelAdmin):
+    form = ShippingBasketAdminForm
     list_display = ("__str__", "order", "kind", "position")
     list_filter = ("kind",)
     list_select_related = ("order", "bookseller")
@@ -377,9 +401,14 @@ class ShippingBasketAdmin(admin.ModelAdmin):
     inlines = [BasketLineInline]
 
     def get_queryset(self, request):
-        # The change page's line widgets read the order's account. A queryset that already joins makes
-        # the changelist skip list_select_related, so it joins those too.
+        # The change page's line and address widgets read the order's account. A queryset that already
+        # joins makes the changelist skip list_select_related, so it joins those too.
         return super().get_queryset(request).select_related(*self.list_select_related)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "address":
+            kwargs["widget"] = AccountAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class BooksellerResource(resources.ModelResource):
@@ -412,7 +441,7 @@ class BooksellerAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Address)
-class AddressAdmin(admin.ModelAdmin):
+class AddressAdmin(AccountAutocompleteMixin, admin.ModelAdmin):
     list_display = ("__str__", "account", "use_count", "last_used_at")
     list_select_related = ("account",)
     search_fields = ("company", "last_name", "city", "postcode", "account__name")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
+from django.db.models import DEFERRED
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,25 @@ from portal.tenancy import AccountScopedQuerySet
 
 class IllegalTransition(Exception):
     """An order was asked to move to a status its current status does not lead to."""
+
+
+class RemembersLoadedValues:
+    """Keeps the values a row was read with (Django's documented ``from_db`` recipe), so that ``clean`` can
+    tell a reference being set from one kept as it was saved."""
+
+    _loaded_values: dict[str, object] | None = None
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_values = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def is_being_set(self, *attnames: str) -> bool:
+        """A new row, or one of ``attnames`` differs from the value it was read with (or was not read)."""
+        if self._loaded_values is None:
+            return True
+        return any(self._loaded_values.get(name, DEFERRED) != getattr(self, name) for name in attnames)
 
 
 class OrderQuerySet(AccountScopedQuerySet):
@@ -257,7 +277,7 @@ class ShippingBasketQuerySet(AccountScopedQuerySet):
     account_path = "order__account"
 
 
-class ShippingBasket(models.Model):
+class ShippingBasket(RemembersLoadedValues, models.Model):
     """One destination of an order. The destination is copied in, so later address-book edits
     never change an order already placed."""
 
@@ -333,6 +353,29 @@ class ShippingBasket(models.Model):
         if source.country and source.country != "FR":
             lines.append(source.country)
         return [line for line in lines if line]
+
+    def clean(self) -> None:
+        """A basket's address-book entry is one of the order's account, never another's.
+
+        Checked when the entry or the order is set: a basket kept as it was is not refused because its
+        entry has since been moved to another account (its destination was copied in anyway), and the
+        customer's destination form, which carries neither field, never meets this refusal.
+        """
+        super().clean()
+        if self.address_id is None or not self.is_being_set("address_id", "order_id"):
+            return
+        try:
+            order, address = self.order, self.address
+        except ObjectDoesNotExist:
+            return  # a missing order or address is reported by its own field
+        if address.account_id != order.account_id:
+            message = _(
+                "This address belongs to another account: choose one from the address book of “%(account)s”, "
+                "the account of this order."
+            )
+            raise ValidationError(
+                {"address": ValidationError(message, code="other_account", params={"account": order.account})}
+            )
 
 
 class BasketLineQuerySet(AccountScopedQuerySet):
