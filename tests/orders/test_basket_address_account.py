@@ -183,9 +183,7 @@ def test_admin_saves_an_address_of_the_orders_account(staff_client, basket):
     assert basket.address_id == own.pk
 
 
-def test_the_basket_address_search_offers_the_orders_account_address_book_only(
-    staff_client, basket, foreign_address
-):
+def test_the_basket_address_search_offers_the_orders_account_address_book_only(staff_client, basket, foreign_address):
     own = AddressFactory(account=basket.order.account, company="Dépôt du Nord")
     page = staff_client.get(reverse("admin:orders_shippingbasket_change", args=[basket.pk])).content.decode()
     search_url = f"{reverse('admin:autocomplete')}?{AUTOCOMPLETE_ACCOUNT_PARAM}={basket.order.account_id}"
