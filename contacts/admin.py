@@ -131,7 +131,7 @@ class CustomerFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(ContactImportExportAdminMixin, DjangoUserAdmin):
+class UserAdmin(AccountAutocompleteMixin, ContactImportExportAdminMixin, DjangoUserAdmin):
     form = PortalUserChangeForm
     add_form = ContactAddForm
     change_list_template = "admin/contacts/user/change_list.html"

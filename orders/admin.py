@@ -109,8 +109,18 @@ class AccountFilter(admin.SimpleListFilter):
         return queryset.filter(account__name__icontains=value)
 
 
+class OrderAdminForm(forms.ModelForm):
+    """The creator's search offers the users of the order's account (the account as saved)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.account_id:
+            narrow_to_account(self.fields.get("created_by"), self.instance.account_id)
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
+    form = OrderAdminForm
     list_display = ("__str__", "number", "account", "status", "submitted_at", "created_at")
     list_filter = (
         "status",
@@ -138,6 +148,11 @@ class OrderAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("account")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "created_by":
+            kwargs["widget"] = AccountAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("contents"))
     def contents(self, order: Order) -> str:

@@ -82,7 +82,7 @@ class OrderSource(models.TextChoices):
     GENERIC_LINK = "generic_link", _("Generic submission link")
 
 
-class Order(models.Model):
+class Order(RemembersLoadedValues, models.Model):
     Status = OrderStatus
     Source = OrderSource
 
@@ -138,6 +138,29 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.number or _("Order %(id)s") % {"id": self.pk}
+
+    def clean(self) -> None:
+        """The user named as the order's creator is a member of its account (a user of that account;
+        print-shop staff belong to none).
+
+        Checked when the creator or the account is set: an order kept as saved is not refused because its
+        creator has since moved to another account (who created it stays history), and the customer's
+        naming form, which carries neither field, never meets this refusal.
+        """
+        super().clean()
+        if self.created_by_id is None or not self.is_being_set("created_by_id", "account_id"):
+            return
+        try:
+            creator, account = self.created_by, self.account
+        except ObjectDoesNotExist:
+            return  # a missing account or user is reported by its own field
+        if creator.account_id != account.pk:
+            message = _(
+                "This user is not a member of “%(account)s”, the account of this order: choose one of its users."
+            )
+            raise ValidationError(
+                {"created_by": ValidationError(message, code="not_a_member", params={"account": account})}
+            )
 
     EDITABLE_STATUSES = frozenset({OrderStatus.DRAFT, OrderStatus.CHANGES_REQUESTED})
 
