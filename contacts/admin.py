@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from library.admin import AUTOCOMPLETE_ACCOUNT_PARAM
+from portal.admin_autocomplete import AccountAutocompleteMixin
 
 from . import (
     admin_submission,  # noqa: F401  (registers the generic link's admin)
@@ -48,23 +48,6 @@ def _order_names(orders) -> str:
         else f"{order.number or gettext('order %(id)s') % {'id': order.pk}} ({order.get_status_display()})"
         for order in orders
     )
-
-
-class AccountAutocompleteMixin:
-    """A model admin whose autocomplete search, asked with ?account=<id>, offers that account's objects only.
-
-    The widgets of fields that must keep to one account put it in their search URL (orders.admin's
-    AccountAutocompleteSelect). It only narrows the choices: the rule itself is the model's clean().
-    """
-
-    def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        account_id = request.GET.get(AUTOCOMPLETE_ACCOUNT_PARAM, "")
-        match = request.resolver_match
-        # Only on the autocomplete request: the changelist's filters read the same query string.
-        if match is not None and match.url_name == "autocomplete" and account_id.isdigit():
-            queryset = queryset.filter(account_id=int(account_id))
-        return queryset, may_have_duplicates
 
 
 class UserInline(admin.TabularInline):

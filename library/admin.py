@@ -2,11 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from files.admin import ProductFileInline
+from portal.admin_autocomplete import AccountAutocompleteMixin
 
 from .models import Binding, PaperFormat, PaperWeight, PrintType, Product
-
-#: The query parameter by which a product autocomplete (a basket line's) asks for one account's products.
-AUTOCOMPLETE_ACCOUNT_PARAM = "account"
 
 
 class CatalogAdmin(admin.ModelAdmin):
@@ -37,7 +35,7 @@ class PrintTypeAdmin(CatalogAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(AccountAutocompleteMixin, admin.ModelAdmin):
     list_display = ("title", "account", "doc_number", "isbn", "paper_format", "binding", "page_count", "updated_at")
     list_select_related = ("account", "paper_format", "binding")
     list_filter = ("binding", "paper_format")
@@ -66,16 +64,3 @@ class ProductAdmin(admin.ModelAdmin):
         (_("History"), {"fields": ("created_by", "created_at", "updated_at")}),
     )
     inlines = [ProductFileInline]
-
-    def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        account_id = request.GET.get(AUTOCOMPLETE_ACCOUNT_PARAM, "")
-        if _is_autocomplete(request) and account_id.isdigit():
-            queryset = queryset.filter(account_id=int(account_id))
-        return queryset, may_have_duplicates
-
-
-def _is_autocomplete(request) -> bool:
-    """The request is the admin's autocomplete search, not the product list (whose filters read the same GET)."""
-    match = request.resolver_match
-    return match is not None and match.url_name == "autocomplete"

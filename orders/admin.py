@@ -13,13 +13,11 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 
-from contacts.admin import AccountAutocompleteMixin
-from library.admin import AUTOCOMPLETE_ACCOUNT_PARAM
+from portal.admin_autocomplete import AccountAutocompleteMixin, AccountAutocompleteSelect, narrow_to_account
 
 from . import services
 from .forms import ChangesForm, TrackingForm
@@ -320,31 +318,6 @@ class LoadedAutocompleteSelect(AutocompleteSelect):
             label = self.choices.field.label_from_instance(obj)
             options.append(self.create_option(name, obj.pk, label, selected, len(options)))
         return [(None, options, 0)]
-
-
-class AccountAutocompleteSelect(AutocompleteSelect):
-    """An autocomplete that offers one account's objects only, once given ``account_id``.
-
-    The account goes in the search URL's query string, read by the target admin's get_search_results
-    (ProductAdmin's, or AccountAutocompleteMixin's). It only narrows the choices: the rule itself is
-    the model's clean().
-    """
-
-    account_id: int | None = None
-
-    def get_url(self) -> str:
-        url = super().get_url()
-        if self.account_id is None:
-            return url
-        return f"{url}?{urlencode({AUTOCOMPLETE_ACCOUNT_PARAM: self.account_id})}"
-
-
-def narrow_to_account(field: forms.Field | None, account_id: int | None) -> None:
-    """Give a form field's account autocomplete (bare, or wrapped by the admin's related-object links) its account."""
-    widget = getattr(field, "widget", None)
-    widget = getattr(widget, "widget", widget)
-    if isinstance(widget, AccountAutocompleteSelect):
-        widget.account_id = account_id
 
 
 class BasketProductSelect(LoadedAutocompleteSelect, AccountAutocompleteSelect):

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from library.admin import AUTOCOMPLETE_ACCOUNT_PARAM
 from orders.models import ShippingBasket
+from portal.admin_autocomplete import AUTOCOMPLETE_ACCOUNT_PARAM
 from tests.factories import AccountFactory, OrderFactory
 from tests.orders.factories import AddressFactory, BasketFactory
 

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from library.admin import AUTOCOMPLETE_ACCOUNT_PARAM
 from orders.models import BasketLine
+from portal.admin_autocomplete import AUTOCOMPLETE_ACCOUNT_PARAM
 from tests.factories import AccountFactory, OrderFactory
 from tests.library.factories import ProductFactory
 from tests.orders.factories import BasketFactory, LineFactory
