@@ -140,14 +140,21 @@ class Order(RemembersLoadedValues, models.Model):
         return self.name or self.number or _("Order %(id)s") % {"id": self.pk}
 
     def clean(self) -> None:
-        """The user named as the order's creator is a member of its account (a user of that account;
-        print-shop staff belong to none).
+        """An order with baskets stays with its account; the user named as its creator is a member of
+        that account (a user of that account; print-shop staff belong to none).
 
         Checked when the creator or the account is set: an order kept as saved is not refused because its
         creator has since moved to another account (who created it stays history), and the customer's
         naming form, which carries neither field, never meets this refusal.
         """
         super().clean()
+        if self.pk is not None and self.is_being_set("account_id") and self.baskets.exists():
+            # Its baskets' address-book entries and products belong to the account it was made for.
+            message = _(
+                "This order has shipping baskets made from its account’s address book and library: "
+                "it cannot move to another account."
+            )
+            raise ValidationError({"account": ValidationError(message, code="has_baskets")})
         if self.created_by_id is None or not self.is_being_set("created_by_id", "account_id"):
             return
         try:

@@ -179,9 +179,6 @@ def test_admin_adding_an_order_with_a_creator_of_another_account_is_refused(staf
 
 
 def test_admin_moving_an_order_to_another_account_keeping_its_creator_is_refused(staff_client, order, north):
-    # A basket whose address-book entry is the old account's: its row in the order's page has no address
-    # field, so it must not be checked there (Django would fail on an error for a field the form lacks).
-    BasketFactory(order=order, address=AddressFactory(account=north))
     south = AccountFactory(name="Éditions du Sud")
     url = reverse("admin:orders_order_change", args=[order.pk])
 
@@ -234,3 +231,46 @@ def test_the_creator_search_offers_the_orders_account_users_only(staff_client, s
     assert search(reverse("admin:autocomplete"), "Paul") == {str(member), str(outsider)}
     assert search(search_url, staff_user.email) == set()
     assert search(reverse("admin:autocomplete"), staff_user.email) == {str(staff_user)}
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "en",
+            "This order has shipping baskets made from its account’s address book and library: "
+            "it cannot move to another account.",
+        ),
+        (
+            "fr",
+            "Cette commande a des paniers d’expédition faits du carnet d’adresses et de la bibliothèque "
+            "de son compte : elle ne peut pas passer à un autre compte.",
+        ),
+    ],
+)
+def test_admin_moving_an_order_with_baskets_to_another_account_is_refused_next_to_the_account(
+    staff_client, order, north, language, message
+):
+    """Its baskets' address-book entries and products are the old account's: the order stays with it."""
+    BasketFactory(order=order, address=AddressFactory(account=north))
+    south = AccountFactory(name="Éditions du Sud")
+    url = reverse("admin:orders_order_change", args=[order.pk])
+
+    response = staff_client.post(
+        url,
+        {**order_form_data(staff_client, order), "account": south.pk, "created_by": ""},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    assert response.status_code == 200
+    assert field_error(response, "account") == message
+    order.refresh_from_db()
+    assert order.account_id == north.pk
+
+
+def test_an_order_without_baskets_can_move_to_another_account(order):
+    order = Order.objects.get(pk=order.pk)
+    order.account = AccountFactory()
+    order.created_by = None
+
+    order.full_clean()
