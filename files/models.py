@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.access import Area
 from portal.tenancy import AccountScopedQuerySet
 
 
@@ -36,6 +37,7 @@ class PreflightStatus(models.TextChoices):
 
 class ProductFileQuerySet(AccountScopedQuerySet):
     account_path = "product__account"
+    scope_area = Area.FILES
 
 
 class ProductFile(models.Model):

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.access import Area
 from portal.tenancy import AccountScopedQuerySet
 
 
@@ -82,6 +83,7 @@ class PrintType(CatalogEntry):
 
 class ProductQuerySet(AccountScopedQuerySet):
     account_path = "account"
+    scope_area = Area.LIBRARY
 
     def matching(self, text: str) -> ProductQuerySet:
         """Every word of ``text`` must be found in the title, a file name or the ISBN, in any order."""

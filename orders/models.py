@@ -9,6 +9,7 @@ from django.db.models import DEFERRED
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.access import Area
 from portal.tenancy import AccountScopedQuerySet
 
 
@@ -37,6 +38,7 @@ class RemembersLoadedValues:
 
 class OrderQuerySet(AccountScopedQuerySet):
     account_path = "account"
+    scope_area = Area.ORDERS
 
     def drafts(self) -> OrderQuerySet:
         return self.filter(status=OrderStatus.DRAFT)
@@ -204,6 +206,11 @@ class Order(RemembersLoadedValues, models.Model):
         return f"C{year}-{pk:06d}"
 
 
+class OrderStatusChangeQuerySet(AccountScopedQuerySet):
+    account_path = "order__account"
+    scope_area = Area.ORDERS
+
+
 class OrderStatusChange(models.Model):
     """Every move of an order: who, when, from, to."""
 
@@ -216,6 +223,8 @@ class OrderStatusChange(models.Model):
     changed_at = models.DateTimeField(_("at"), default=timezone.now)
     message = models.TextField(_("message"), blank=True)
 
+    objects = OrderStatusChangeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
@@ -227,6 +236,7 @@ class OrderStatusChange(models.Model):
 
 class AddressQuerySet(AccountScopedQuerySet):
     account_path = "account"
+    scope_area = Area.ADDRESSES
 
     def matching(self, text: str) -> AddressQuerySet:
         return self.filter(
@@ -305,6 +315,7 @@ class BasketKind(models.TextChoices):
 
 class ShippingBasketQuerySet(AccountScopedQuerySet):
     account_path = "order__account"
+    scope_area = Area.ORDERS
 
 
 class ShippingBasket(RemembersLoadedValues, models.Model):
@@ -410,6 +421,7 @@ class ShippingBasket(RemembersLoadedValues, models.Model):
 
 class BasketLineQuerySet(AccountScopedQuerySet):
     account_path = "basket__order__account"
+    scope_area = Area.ORDERS
 
 
 class BasketLine(models.Model):

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
@@ -10,20 +9,7 @@ from django.views.i18n import set_language
 from orders.models import Order
 
 from . import health, services
-
-
-def customer_required(view):
-    """A signed-in user of a customer account; staff without an account go to the administration."""
-
-    @login_required
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        if not request.user.account_id:
-            return redirect("admin:index")
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+from .access import customer_required
 
 
 @customer_required

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import BasketKind
+from portal.access import Area
 from portal.tenancy import AccountScopedQuerySet
 
 STANDARD_VAT_RATE = Decimal("20.00")
@@ -203,6 +204,7 @@ class QuoteCounter(models.Model):
 
 class QuoteQuerySet(AccountScopedQuerySet):
     account_path = "account"
+    scope_area = Area.QUOTES
 
 
 class Quote(models.Model):
@@ -256,6 +258,13 @@ class Quote(models.Model):
         return (today or timezone.localdate()) > self.valid_until
 
 
+class QuotePartQuerySet(AccountScopedQuerySet):
+    """A quote's baskets and lines belong to the quote's account."""
+
+    account_path = "quote__account"
+    scope_area = Area.QUOTES
+
+
 class QuoteBasket(models.Model):
     """One destination of the quote, with its shipping price."""
 
@@ -270,6 +279,8 @@ class QuoteBasket(models.Model):
         _("shipping (excl. VAT)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     shipping_vat_rate = models.DecimalField(_("shipping VAT rate (%)"), max_digits=5, decimal_places=2, default=0)
+
+    objects = QuotePartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("quoted basket")
@@ -296,6 +307,8 @@ class QuoteLine(models.Model):
     )
     line_total = models.DecimalField(_("total (excl. VAT)"), max_digits=12, decimal_places=2, null=True, blank=True)
     vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2, default=0)
+
+    objects = QuotePartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("quote line")

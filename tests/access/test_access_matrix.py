@@ -1,0 +1,316 @@
+"""The access matrix: every route that takes an object id or a token, asked by every kind of reader.
+
+For each route of the project's own URLconf whose pattern takes a parameter, ``ROUTES`` says how to
+build the owner's object and which method reaches it. Then each reader asks it:
+
+- the owner (a member of the object's account): the page or the action works;
+- anonymous: sent to sign in (token routes are public: a forged token is refused instead);
+- a member of another account, a deactivated member of the owner's account, a print-shop staff
+  member without permissions, and the readers that later features add: the portal's 404 (a
+  deactivated user is signed out, so sent to sign in), and nothing changes in the database.
+
+A route of the project that is not in ``ROUTES`` fails the test: a new page cannot skip the matrix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import AccountFactory, StaffUserFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+#: Third-party URLconfs: allauth's token routes and the admin are tested by their projects and by
+#: the staff permission tests; the matrix is about the portal's own objects.
+FOREIGN_NAMESPACES = {"admin", "account", "socialaccount", "mfa", "headless", "usersessions"}
+
+
+def project_routes() -> list[str]:
+    """``namespace:name`` of every named route that takes a parameter."""
+    found: list[str] = []
+
+    def walk(patterns, namespace: str | None, app_is_foreign: bool):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                ns = entry.namespace or namespace
+                foreign = app_is_foreign or (entry.app_name in FOREIGN_NAMESPACES) or (ns in FOREIGN_NAMESPACES)
+                module = getattr(entry.urlconf_module, "__name__", "")
+                foreign = foreign or module.startswith(("allauth", "django.contrib"))
+                walk(entry.url_patterns, ns, foreign)
+            elif isinstance(entry, URLPattern) and not app_is_foreign and entry.name and entry.pattern.converters:
+                found.append(f"{namespace}:{entry.name}" if namespace else entry.name)
+
+    walk(get_resolver().url_patterns, None, False)
+    return sorted(set(found))
+
+
+# --- The world each route is asked in -----------------------------------------------------------
+
+
+@dataclass
+class World:
+    owner: object
+    deactivated: object
+    other: object
+    staff: object
+
+    @property
+    def account(self):
+        return self.owner.account
+
+
+def build_world() -> World:
+    from tests.contacts.factories import DeactivatedContactFactory
+
+    account = AccountFactory(name="Éditions du Propriétaire")
+    owner = UserFactory(account=account)
+    deactivated = DeactivatedContactFactory(account=account)
+    other = UserFactory(account=AccountFactory(name="Éditions d’à côté"))
+    staff = StaffUserFactory(is_superuser=False)
+    return World(owner=owner, deactivated=deactivated, other=other, staff=staff)
+
+
+def draft(world):
+    from tests.orders.factories import submittable_order
+
+    return submittable_order(account=world.account, name="Brouillon")
+
+
+def placed(world):
+    from tests.orders.factories import submittable_order
+
+    return submittable_order(account=world.account, name="Passée", status="submitted", number="C2026-424242")
+
+
+def product(world):
+    from tests.library.factories import ProductFactory
+
+    return ProductFactory(account=world.account)
+
+
+def product_file(world):
+    from files import services
+    from tests.files.factories import ProductFactory, pdf_bytes
+
+    data = pdf_bytes(pages=2)
+    return services.product_file_add(
+        product=ProductFactory(account=world.account),
+        kind="interior",
+        upload=SimpleUploadedFile("livre.pdf", data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        user=world.owner,
+    )
+
+
+def product_file_with_thumbnail(world):
+    from files import tasks
+
+    stored = product_file(world)
+    tasks.preflight_product_file(stored.pk)
+    stored.refresh_from_db()
+    return stored
+
+
+def quote(world):
+    from quotes.services import quote_create_from_order
+    from tests.quotes.factories import order_with_lines
+
+    return quote_create_from_order(order=order_with_lines(account=world.account), user=world.owner)
+
+
+def invitation(world):
+    from django.utils import timezone
+
+    from contacts.tokens import invitation_token, uid_for
+    from tests.contacts.factories import NotRegisteredContactFactory
+
+    contact = NotRegisteredContactFactory(account=world.account, link_issued_at=timezone.now())
+    return {"uidb64": uid_for(contact), "token": invitation_token.make_token(contact)}
+
+
+def activation(world):
+    from django.utils import timezone
+
+    from contacts.tokens import activation_token, uid_for
+    from tests.contacts.factories import InactiveContactFactory
+
+    contact = InactiveContactFactory(account=world.account, link_issued_at=timezone.now())
+    return {"uidb64": uid_for(contact), "token": activation_token.make_token(contact)}
+
+
+def submission_link(world):
+    from tests.contacts.submission_support import make_link
+
+    return make_link()
+
+
+@dataclass(frozen=True)
+class Route:
+    build: Callable  # world -> object, or a dict of URL kwargs
+    kwargs: Callable = lambda obj: {"pk": obj.pk}
+    method: str = "get"
+    owner_statuses: tuple[int, ...] = (200,)
+    data: dict | None = None
+    token: bool = False  # public by its token: readers differ by the token they hold, not by session
+    forged: Callable | None = None  # kwargs of a forged token
+
+
+def _basket(world):
+    return draft(world).baskets.get()
+
+
+def _line(world):
+    return _basket(world).lines.get()
+
+
+ROUTES: dict[str, Route] = {
+    "orders:detail": Route(placed),
+    "orders:baskets": Route(draft),
+    "orders:basket_add": Route(draft),
+    "orders:basket_create": Route(draft, kwargs=lambda o: {"pk": o.pk, "kind": "address"}),
+    "orders:name": Route(draft),
+    "orders:verify": Route(draft),
+    "orders:submit": Route(draft, method="post", owner_statuses=(302,)),
+    "orders:confirmation": Route(placed),
+    "orders:delete": Route(draft, method="post", owner_statuses=(302,)),
+    "orders:again": Route(placed, method="post", owner_statuses=(302,)),
+    "orders:basket_edit": Route(_basket),
+    "orders:basket_duplicate": Route(_basket, method="post", owner_statuses=(302,)),
+    "orders:basket_delete": Route(_basket, method="post", owner_statuses=(302,)),
+    "orders:basket_again": Route(lambda w: placed(w).baskets.get(), method="post", owner_statuses=(302,)),
+    "orders:line_add": Route(_basket),
+    "orders:line_new_product": Route(_basket),
+    "orders:line_edit": Route(_line),
+    "orders:line_delete": Route(_line, method="post", owner_statuses=(302,)),
+    "library:detail": Route(product),
+    "files:product": Route(product, kwargs=lambda o: {"product_pk": o.pk}),
+    "files:upload": Route(product, kwargs=lambda o: {"product_pk": o.pk}, method="post", owner_statuses=(400,)),
+    "files:replace": Route(product_file, method="post", owner_statuses=(400,)),
+    "files:delete": Route(product_file),
+    "files:download": Route(product_file),
+    "files:thumbnail": Route(product_file_with_thumbnail),
+    "files:status": Route(product_file),
+    "quotes:create_from_order": Route(draft, kwargs=lambda o: {"order_pk": o.pk}, method="post", owner_statuses=(302,)),
+    "quotes:detail": Route(quote),
+    "quotes:pdf": Route(quote),
+    "quotes:email": Route(quote, method="post", owner_statuses=(302,)),
+    "quotes:to_order": Route(quote, method="post", owner_statuses=(302,)),
+    "contacts:invitation": Route(
+        invitation, kwargs=lambda parts: parts, token=True, forged=lambda parts: {**parts, "token": "forged-token"}
+    ),
+    "contacts:activation": Route(
+        activation, kwargs=lambda parts: parts, token=True, forged=lambda parts: {**parts, "token": "forged-token"}
+    ),
+    "submission:submit": Route(
+        submission_link,
+        kwargs=lambda link: {"token": link.token},
+        token=True,
+        forged=lambda link: {"token": "x" * len(link.token)},
+    ),
+    "submission:thanks": Route(
+        submission_link,
+        kwargs=lambda link: {"token": link.token},
+        token=True,
+        owner_statuses=(302,),  # without a submission in the session, back to the form
+        forged=lambda link: {"token": "x" * len(link.token)},
+    ),
+}
+
+
+def test_every_route_with_a_parameter_is_in_the_matrix():
+    missing = sorted(set(project_routes()) - set(ROUTES))
+    assert not missing, f"routes not in the access matrix (tests/access/test_access_matrix.py): {missing}"
+    stale = sorted(set(ROUTES) - set(project_routes()))
+    assert not stale, f"the matrix names routes that no longer exist: {stale}"
+
+
+def _ask(client, route: Route, url: str):
+    if route.method == "post":
+        return client.post(url, route.data or {})
+    return client.get(url)
+
+
+def _snapshot():
+    """A cheap fingerprint of every project table: row counts and the newest change."""
+    from django.apps import apps
+
+    counts = {}
+    for model in apps.get_models():
+        # Signing in records a session row: that is the reader's own, not a change to the data.
+        if model._meta.app_label in {"orders", "library", "files", "quotes", "contacts"} and (
+            model._meta.label != "contacts.UserSession"
+        ):
+            counts[model._meta.label] = model._default_manager.count()
+    from orders.models import Order
+
+    counts["orders.statuses"] = sorted(Order.objects.values_list("pk", "status", "name"))
+    return counts
+
+
+READERS = ("anonymous", "other", "deactivated", "staff")
+RESULTS: dict[tuple[str, str], int] = {}
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_route_answers_each_reader(name, client, settings):
+    settings.DEBUG = False
+    route = ROUTES[name]
+    world = build_world()
+    obj = route.build(world)
+    url = reverse(name, kwargs=route.kwargs(obj))
+
+    if route.token:
+        forged_url = reverse(name, kwargs=route.forged(obj))
+        for reader in (None, world.other, world.staff):
+            client.logout()
+            if reader is not None:
+                client.force_login(reader)
+            response = _ask(client, route, forged_url)
+            assert response.status_code in (404, 410), f"{name} with a forged token: {response.status_code}"
+            RESULTS[(name, "forged token")] = response.status_code
+        client.logout()
+        response = _ask(client, route, url)
+        assert response.status_code in route.owner_statuses, f"{name} with its token: {response.status_code}"
+        RESULTS[(name, "token holder")] = response.status_code
+        return
+
+    before = _snapshot()
+    client.logout()
+    response = _ask(client, route, url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"], (
+        f"{name} as anonymous: {response.status_code}"
+    )
+    RESULTS[(name, "anonymous")] = response.status_code
+    for label, reader in (("other", world.other), ("deactivated", world.deactivated), ("staff", world.staff)):
+        client.logout()
+        client.force_login(reader)
+        response = _ask(client, route, url)
+        if label == "deactivated":
+            # A deactivated contact's session no longer authenticates: sent to sign in like anyone.
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"], (
+                f"{name} as a deactivated user: {response.status_code}"
+            )
+        else:
+            assert response.status_code == 404, f"{name} as {label}: {response.status_code}"
+        RESULTS[(name, label)] = response.status_code
+    assert _snapshot() == before, f"{name}: a non-owner's request changed the database"
+
+    client.logout()
+    client.force_login(world.owner)
+    response = _ask(client, route, url)
+    assert response.status_code in route.owner_statuses, f"{name} as its owner: {response.status_code}"
+    RESULTS[(name, "owner")] = response.status_code
+
+
+def test_the_matrix_prints_its_size(capsys):
+    routes = len(ROUTES)
+    readers = len(READERS) + 1
+    with capsys.disabled():
+        print(f"\n[access matrix] {routes} routes × {readers} readers = {routes * readers} requests checked")
+    assert routes >= 30
