@@ -217,18 +217,29 @@ def detect_encoding(handle: BinaryIO) -> str:
 
 
 def iter_text_lines(handle: BinaryIO, encoding: str, counter: ByteCounter | None = None) -> Iterator[str]:
-    """Decode the file chunk by chunk and yield its physical lines (ends kept, for the csv module)."""
+    """Decode the file chunk by chunk and yield its physical lines (ends kept, for the csv module).
+
+    A file whose lines end with a carriage return alone (old Mac spreadsheets) is read as if they
+    ended with a line feed: the csv module refuses a carriage return inside an unquoted value.
+    """
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     pending = ""
+    mac: bool | None = None  # decided on the first chunk: carriage returns and no line feed
     while chunk := handle.read(CHUNK_SIZE):
         if counter is not None:
             counter.bytes += len(chunk)
         text = pending + decoder.decode(chunk)
+        if mac is None and text:
+            mac = "\r" in text and "\n" not in text
+        if mac:
+            text = text.replace("\r", "\n")
         pieces = text.split("\n")
         pending = pieces.pop()
         for piece in pieces:
             yield piece + "\n"
     pending += decoder.decode(b"", final=True)
+    if mac:
+        pending = pending.replace("\r", "\n")
     if pending:
         yield pending
 
@@ -264,11 +275,13 @@ def read_layout(handle: BinaryIO) -> tuple[FileLayout, Iterator[tuple[int, list[
     reader = csv.reader(source, delimiter=delimiter, quotechar='"', skipinitialspace=False, strict=False)
     try:
         headings = next(reader)
-    except csv.Error:
-        raise FileError(
-            _("The first line cannot be read as column names (a heading of more than %(max)s characters?).")
-            % {"max": csv.field_size_limit()}
-        ) from None
+    except csv.Error as error:
+        if "field limit" in str(error):
+            raise FileError(
+                _("The first line cannot be read as column names (a heading of more than %(max)s characters?).")
+                % {"max": csv.field_size_limit()}
+            ) from None
+        raise FileError(_("The first line cannot be read as column names: check its quotes.")) from None
     record.clear()
     columns: dict[str, int] = {}
     ignored: list[str] = []

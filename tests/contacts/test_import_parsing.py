@@ -342,3 +342,15 @@ def test_a_file_of_too_many_lines_is_refused_as_a_whole(monkeypatch):
     _layout, rows, _counter = read_layout(io.BytesIO(b"email\na@example.fr\n\nb@example.fr\nc@example.fr\n"))
     with pytest.raises(FileError):
         list(rows)
+
+
+def test_a_file_whose_lines_end_with_a_carriage_return_alone_is_read_line_by_line():
+    _layout, rows = rows_of(b"email;nom\ra@example.fr;Dupont\r\rb@example.fr;Martin\r")
+    assert [(row.line, row.last_name) for row in rows] == [(2, "Dupont"), (4, "Martin")]
+
+
+def test_a_carriage_return_alone_inside_a_value_rejects_its_line_only():
+    with translation.override("en"):
+        _layout, rows = rows_of(b"email;nom\na@example.fr;Du\rpont\nb@example.fr;Martin\n")
+    assert rows[0].line == 2 and rows[0].reasons == ["This line cannot be read: check its quotes and separators."]
+    assert (rows[1].line, rows[1].last_name) == (3, "Martin")
