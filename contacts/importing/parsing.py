@@ -223,25 +223,33 @@ def iter_text_lines(handle: BinaryIO, encoding: str, counter: ByteCounter | None
     ended with a line feed: the csv module refuses a carriage return inside an unquoted value.
     """
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    pending = ""
+    pending: list[str] = []  # the start of a line longer than a chunk, joined once its end comes
     mac: bool | None = None  # decided on the first chunk: carriage returns and no line feed
     while chunk := handle.read(CHUNK_SIZE):
         if counter is not None:
             counter.bytes += len(chunk)
-        text = pending + decoder.decode(chunk)
+        text = decoder.decode(chunk)
         if mac is None and text:
             mac = "\r" in text and "\n" not in text
         if mac:
             text = text.replace("\r", "\n")
+        if "\n" not in text:
+            pending.append(text)
+            continue
         pieces = text.split("\n")
-        pending = pieces.pop()
+        if pending:
+            pending.append(pieces[0])
+            pieces[0] = "".join(pending)
+        last = pieces.pop()
+        pending = [last] if last else []
         for piece in pieces:
             yield piece + "\n"
-    pending += decoder.decode(b"", final=True)
+    pending.append(decoder.decode(b"", final=True))
+    tail = "".join(pending)
     if mac:
-        pending = pending.replace("\r", "\n")
-    if pending:
-        yield pending
+        tail = tail.replace("\r", "\n")
+    if tail:
+        yield tail
 
 
 def sniff_delimiter(header_line: str) -> str:

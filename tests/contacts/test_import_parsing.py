@@ -354,3 +354,18 @@ def test_a_carriage_return_alone_inside_a_value_rejects_its_line_only():
         _layout, rows = rows_of(b"email;nom\na@example.fr;Du\rpont\nb@example.fr;Martin\n")
     assert rows[0].line == 2 and rows[0].reasons == ["This line cannot be read: check its quotes and separators."]
     assert (rows[1].line, rows[1].last_name) == (3, "Martin")
+
+
+@pytest.mark.parametrize("chunk_size", [1, 7, 64])
+def test_lines_longer_than_a_read_chunk_are_read_whole(monkeypatch, chunk_size):
+    data = (
+        "email;prenom;nom\r\n"
+        f"ana@example.fr;{'A' * 300};Dupont\r\n"
+        'bruno@example.fr;"Bruno\r\nJunior";Martin\r\n'
+        "chloé@example.fr;Chloé;Martin"
+    ).encode()
+    expected = rows_of(data)
+    monkeypatch.setattr("contacts.importing.parsing.CHUNK_SIZE", chunk_size)
+    assert rows_of(data) == expected
+    assert [row.line for row in expected[1]] == [2, 3, 4]
+    assert (expected[1][1].first_name, expected[1][2].email) == ("Bruno Junior", "chloé@example.fr")
