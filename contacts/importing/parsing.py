@@ -308,10 +308,12 @@ def read_layout(handle: BinaryIO) -> tuple[FileLayout, Iterator[tuple[int, list[
     layout = FileLayout(
         encoding=encoding, delimiter=delimiter, columns=columns, width=len(headings), ignored_headings=ignored
     )
-    return layout, _numbered(reader, source, record), counter
+    return layout, _numbered(reader, source, record, delimiter), counter
 
 
-def _numbered(reader: Iterator[list[str]], source: Iterator[str], record: list[str]) -> Iterator[tuple[int, list[str]]]:
+def _numbered(
+    reader: Iterator[list[str]], source: Iterator[str], record: list[str], delimiter: str
+) -> Iterator[tuple[int, list[str]]]:
     """The data rows as (spreadsheet line, cells), a line the csv module cannot read as ``UnreadableLine``.
 
     One record of the csv reader is one spreadsheet row, blank ones included (as a spreadsheet shows
@@ -333,7 +335,7 @@ def _numbered(reader: Iterator[list[str]], source: Iterator[str], record: list[s
                 _("The file has more than %(max)s lines: split it into several files.") % {"max": MAX_LINES}
             )
         if unreadable:
-            _skip_rest_of_record(source, record)
+            _skip_rest_of_record(source, record, delimiter)
             yield line, UnreadableLine(_unreadable_reason(unreadable))
             continue
         record.clear()
@@ -351,16 +353,46 @@ def _unreadable_reason(complaint: str) -> str:
     return _("This line cannot be read: check its quotes and separators.")
 
 
-def _skip_rest_of_record(source: Iterator[str], record: list[str]) -> None:
-    """Read on to the end of a record the csv reader gave up on: until its quotes are balanced."""
-    quotes = sum(text.count('"') for text in record)
+def _skip_rest_of_record(source: Iterator[str], record: list[str], delimiter: str) -> None:
+    """Read on to the end of a record the csv reader gave up on: past the quoted value it may be in."""
+    in_quotes = False
+    for text in record:
+        in_quotes = _still_in_quotes(text, delimiter, in_quotes)
     record.clear()
-    while quotes % 2:
+    while in_quotes:
         text = next(source, None)
         if text is None:
             break
-        quotes += text.count('"')
+        in_quotes = _still_in_quotes(text, delimiter, in_quotes)
         record.clear()
+
+
+# The rest of a quoted value, to its closing quote ("" is a quote inside it); possessive, so that a
+# doubled quote is never taken for the closing one.
+_TO_CLOSING_QUOTE = re.compile(r'[^"]*+(?:""[^"]*+)*+"')
+
+
+def _still_in_quotes(text: str, delimiter: str, in_quotes: bool) -> bool:
+    """Whether, after the physical line ``text``, the csv module (not strict) is inside a quoted value.
+
+    A quote opens a quoted value only as a value's first character; after the closing quote, and in
+    an unquoted value, a quote is an ordinary character up to the next separator or line end.
+    """
+    pos, end = 0, len(text)
+    while pos < end:
+        if in_quotes:
+            match = _TO_CLOSING_QUOTE.match(text, pos)
+            if match is None:
+                return True
+            pos, in_quotes = match.end(), False
+        elif text[pos] == '"':
+            pos, in_quotes = pos + 1, True
+            continue
+        separator = min(
+            (found for found in (text.find(delimiter, pos), text.find("\n", pos)) if found >= 0), default=end
+        )
+        pos = separator + 1  # past the separator or the line end: a value starts
+    return in_quotes
 
 
 def parse_date(value: str) -> datetime.date:

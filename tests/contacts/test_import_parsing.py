@@ -369,3 +369,43 @@ def test_lines_longer_than_a_read_chunk_are_read_whole(monkeypatch, chunk_size):
     assert rows_of(data) == expected
     assert [row.line for row in expected[1]] == [2, 3, 4]
     assert (expected[1][1].first_name, expected[1][2].email) == ("Bruno Junior", "chloé@example.fr")
+
+
+def test_after_an_unquoted_cell_too_long_holding_a_quote_the_next_lines_are_read():
+    # A quote inside an unquoted value opens nothing: the next line is a line of its own.
+    data = f'email;nom\nana@example.fr;O"{"B" * MEGABYTE}\nbruno@example.fr;Martin\nchloe@example.fr;"Du""pont"\n'
+    _layout, rows = rows_of(data.encode())
+    assert [(row.line, type(row).__name__) for row in rows] == [
+        (2, "RejectedRow"),
+        (3, "ContactRow"),
+        (4, "ContactRow"),
+    ]
+    assert rows[2].last_name == 'Du"pont'
+
+
+def test_after_a_quoted_cell_too_long_a_doubled_quote_at_a_line_end_does_not_close_it():
+    data = f'email;nom\nana@example.fr;"{"B" * MEGABYTE}""\n""still in the value"\nbruno@example.fr;Martin\n'
+    _layout, rows = rows_of(data.encode())
+    assert [(row.line, type(row).__name__) for row in rows] == [(2, "RejectedRow"), (3, "ContactRow")]
+
+
+def test_the_record_end_after_a_refused_record_is_where_the_csv_module_puts_it():
+    """Every line of up to 7 letters, quotes and separators: in a quoted value after it, as the csv module says."""
+    import csv
+    import itertools
+
+    from contacts.importing.parsing import _still_in_quotes
+
+    for length in range(8):
+        for letters in itertools.product('a";', repeat=length):
+            line = "".join(letters) + "\n"
+            pulled = []
+
+            def source(line=line, pulled=pulled):
+                for text in (line, "z\n"):
+                    pulled.append(text)
+                    yield text
+
+            next(csv.reader(source(), delimiter=";", strict=False), None)
+            assert _still_in_quotes(line, ";", False) == (len(pulled) > 1), line
+            assert _still_in_quotes(line, ";", True) == _still_in_quotes('"' + line, ";", False), line
