@@ -25,7 +25,7 @@ from django.template.loader import select_template
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -33,8 +33,9 @@ from portal.models import BackgroundJob
 
 from . import backups, exports, tasks
 from .importing import COLUMNS, TEMPLATE_HEADINGS, workflow
+from .importing.parsing import MAX_FILE_BYTES, MAX_LINES
 
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
+MAX_IMPORT_BYTES = MAX_FILE_BYTES
 IMPORT_KINDS = (tasks.KIND_IMPORT_PREVIEW, tasks.KIND_IMPORT, tasks.KIND_IMPORT_ACTIVATIONS)
 
 COLUMN_HELP = [
@@ -56,7 +57,14 @@ COLUMN_HELP = [
 class ContactImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("CSV file"),
-        help_text=gettext_lazy("Saved from a spreadsheet as CSV (comma or semicolon separated), 50 MB at most."),
+        help_text=format_lazy(
+            gettext_lazy(
+                "Saved from a spreadsheet as CSV (comma or semicolon separated), {megabytes} MB and {lines} lines "
+                "at most."
+            ),
+            megabytes=MAX_FILE_BYTES // (1024 * 1024),
+            lines=MAX_LINES,
+        ),
         validators=[FileExtensionValidator(["csv", "txt"])],
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv"}),
     )
@@ -64,7 +72,10 @@ class ContactImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 50 MB: split it in several files."))
+            raise forms.ValidationError(
+                _("The file is larger than %(max)s MB: split it into several files.")
+                % {"max": MAX_IMPORT_BYTES // (1024 * 1024)}
+            )
         if upload.size == 0:
             raise forms.ValidationError(_("The file is empty."))
         return upload

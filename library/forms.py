@@ -60,7 +60,5 @@ class ProductForm(forms.ModelForm):
             return ""
         try:
             return to_isbn13(value)
-        except InvalidISBN:
-            raise forms.ValidationError(
-                _("This ISBN is not valid: check the digits (10 or 13 digits, the last one is a check digit).")
-            ) from None
+        except InvalidISBN as error:
+            raise forms.ValidationError(error.message) from None

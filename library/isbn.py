@@ -1,49 +1,78 @@
-"""ISBN checking without Django: accept ISBN-10 or ISBN-13 as typed, give back the ISBN-13."""
+"""ISBNs through python-stdnum: accept ISBN-10 or ISBN-13 as typed, store the ISBN-13, show it hyphenated.
+
+python-stdnum checks the check digits (ISBN-10's modulo 11 with its ``X``, ISBN-13's EAN digit),
+converts ISBN-10 to ISBN-13 and hyphenates by the International ISBN Agency's ranges (the
+registration group, then the registrant): ``9782070368228`` → ``978-2-07-036822-8``.
+"""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+from stdnum import isbn as stdnum_isbn
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError
+
+MESSAGES = {
+    "checksum": _(
+        "This ISBN’s check digit (its last character) does not match its other digits: check what you typed."
+    ),
+    "length": _("An ISBN has 10 or 13 characters (hyphens and spaces aside): check what you typed."),
+    "prefix": _("An ISBN-13 starts with 978 or 979: this number is not an ISBN."),
+    "format": _("An ISBN is made of digits only, the ISBN-10’s last character may be an X: check what you typed."),
+}
+
 
 class InvalidISBN(ValueError):
-    """The text is not a valid ISBN-10 or ISBN-13."""
+    """The text is not a valid ISBN-10 or ISBN-13; ``reason`` is a key of ``MESSAGES``."""
+
+    def __init__(self, text: str, reason: str = "format") -> None:
+        super().__init__(text)
+        self.reason = reason
+
+    @property
+    def message(self) -> str:
+        """What to show next to the field, in the user's language."""
+        return str(MESSAGES[self.reason])
 
 
-def _clean(text: str) -> str:
-    return "".join(ch for ch in text.strip().upper() if ch not in " -")
-
-
-def isbn13_check_digit(first12: str) -> str:
-    total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(first12))
-    return str((10 - total % 10) % 10)
+def _checked(text: str) -> str:
+    """The compact ISBN-10 or ISBN-13 (digits, maybe a final X); raise InvalidISBN saying why."""
+    try:
+        return stdnum_isbn.validate(text)
+    except InvalidChecksum:
+        raise InvalidISBN(text, "checksum") from None
+    except InvalidComponent:
+        raise InvalidISBN(text, "prefix") from None
+    except InvalidLength:
+        raise InvalidISBN(text, "length") from None
+    except ValidationError:
+        raise InvalidISBN(text, "format") from None
 
 
 def isbn10_is_valid(isbn: str) -> bool:
-    if len(isbn) != 10 or not isbn[:9].isdigit() or not (isbn[9].isdigit() or isbn[9] == "X"):
+    try:
+        return len(_checked(isbn)) == 10
+    except InvalidISBN:
         return False
-    total = sum((10 - i) * (10 if ch == "X" else int(ch)) for i, ch in enumerate(isbn))
-    return total % 11 == 0
 
 
 def isbn13_is_valid(isbn: str) -> bool:
-    return (
-        len(isbn) == 13 and isbn.isdigit() and isbn[:3] in {"978", "979"} and isbn13_check_digit(isbn[:12]) == isbn[12]
-    )
+    try:
+        return len(_checked(isbn)) == 13
+    except InvalidISBN:
+        return False
 
 
 def to_isbn13(text: str) -> str:
     """Return the ISBN-13 of an ISBN-10 or ISBN-13 (hyphens and spaces allowed); raise InvalidISBN."""
-    isbn = _clean(text)
-    if len(isbn) == 10:
-        if not isbn10_is_valid(isbn):
-            raise InvalidISBN(text)
-        first12 = "978" + isbn[:9]
-        return first12 + isbn13_check_digit(first12)
-    if len(isbn) == 13 and isbn13_is_valid(isbn):
-        return isbn
-    raise InvalidISBN(text)
+    return stdnum_isbn.to_isbn13(_checked(text))
 
 
 def format_isbn13(isbn: str) -> str:
-    """A readable form, prefix and check digit set apart: 978-2070368228 → 978-207036822-8."""
-    if len(isbn) != 13:
+    """The ISBN-13 hyphenated by registration group: 9782070368228 → 978-2-07-036822-8.
+
+    An ISBN-10 is converted first; text that is not a valid ISBN is given back as it is.
+    """
+    try:
+        return stdnum_isbn.format(_checked(isbn), convert=True)
+    except InvalidISBN:
         return isbn
-    return f"{isbn[:3]}-{isbn[3:12]}-{isbn[12]}"

@@ -204,9 +204,7 @@ class Product(models.Model):
 
             try:
                 self.isbn = to_isbn13(self.isbn)
-            except InvalidISBN:
-                errors.setdefault("isbn", []).append(
-                    _("This ISBN is not valid: check the digits (10 or 13 digits, the last one is a check digit).")
-                )
+            except InvalidISBN as error:
+                errors.setdefault("isbn", []).append(error.message)
         if errors:
             raise ValidationError(errors)

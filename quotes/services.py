@@ -19,6 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from library.isbn import format_isbn13
 from orders.models import BasketKind, BasketLine, Order, ShippingBasket
 from orders.services import NewBasket, basket_destination_errors, baskets_add, order_create_draft
 from portal.emails import send_templated_email
@@ -64,7 +65,7 @@ def product_specification(product) -> str:
     if product.interior_paper_id:
         parts.append(_("interior %(paper)s") % {"paper": product.interior_paper.name})
     if product.isbn:
-        parts.append(f"ISBN\u00a0{product.isbn}")
+        parts.append(f"ISBN\u00a0{format_isbn13(product.isbn)}")
     return " · ".join(parts)
 
 

@@ -1,4 +1,4 @@
-"""Reading a contacts CSV the way French spreadsheets write it. Pure Python, no database.
+"""Reading a contacts CSV the way French spreadsheets write it. No database (the models give lengths only).
 
 Staff see a file in a spreadsheet, so everything here speaks in *spreadsheet lines*: the header is
 line 1, the first contact line 2, and a blank line still counts (the spreadsheet shows it as an
@@ -11,7 +11,13 @@ Traps handled on purpose (the library's defaults fall into each of them):
 - the separator: semicolon (French Excel), comma or tab, taken from the header line;
 - e-mail addresses compared without case or surrounding spaces, and validated;
 - dates read day first (``05/03/2024`` is 5 March 2024), never month first;
-- a value the export protected from formula evaluation (``'=...``) comes back without the quote.
+- a value the export protected from formula evaluation (``'=...``) comes back without the quote;
+- a value too long for the csv module (more than ``csv.field_size_limit()`` characters) or for its
+  model field rejects its own line, with its number and the limit, and the other lines are judged;
+- a control character that PostgreSQL cannot store (NUL) or that hides what a value says (the other
+  C0 and C1 controls) rejects its line; the bidirectional controls, which make a name read
+  differently (U+202A–U+202E, U+2066–U+2069), are dropped. Tab and line breaks become spaces.
+- the file is bounded: ``MAX_FILE_BYTES`` and ``MAX_LINES`` spreadsheet lines.
 """
 
 from __future__ import annotations
@@ -30,7 +36,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from contacts.models import Account, User
+
 CHUNK_SIZE = 64 * 1024
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_LINES = 200_000  # spreadsheet lines, the header and blank lines included
+SHOWN_CHARS = 100  # how much of a rejected value a message repeats
 
 # Column key → (heading in the template and the export, other headings accepted on import).
 COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -43,7 +54,21 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 TEMPLATE_HEADINGS = [heading for heading, _aliases in COLUMNS.values()]
 
-MAX_LENGTHS = {"email": 254, "first_name": 150, "last_name": 150, "company": 200}
+# Each column's bound is its model field's: a longer value rejects its line rather than failing the run.
+MAX_LENGTHS = {
+    "email": User._meta.get_field("email").max_length,
+    "first_name": User._meta.get_field("first_name").max_length,
+    "last_name": User._meta.get_field("last_name").max_length,
+    "company": Account._meta.get_field("name").max_length,
+}
+ACCOUNT_NAME_MAX_LENGTH = Account._meta.get_field("name").max_length
+
+# C0 controls but tab and line breaks (which become spaces), DEL and C1 controls: NUL cannot be
+# stored by PostgreSQL, the others are invisible and would make staff read a value that is not there.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Bidirectional embeddings, overrides and isolates: they make a name read differently (U+202E).
+# TODO(integrator): the kernel's bidi function in portal/text.py is to replace this local check.
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 LANGUAGES = {
     "fr": "fr",
@@ -67,7 +92,15 @@ _PLAIN_EMAIL = re.compile(r"[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*@(?:[a-z0-9](?:[a-z
 
 
 class FileError(Exception):
-    """The file as a whole cannot be read (no header, no e-mail column, not a CSV…)."""
+    """The file as a whole cannot be read (no header, no e-mail column, not a CSV, too big…)."""
+
+
+class UnreadableLine(list):
+    """The cells of a line the csv module could not read (none): ``reason`` says why, for staff."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
 
 
 @dataclass(slots=True)
@@ -120,8 +153,23 @@ def normalise_email(value: str) -> str:
     return clean_text(value).lower()
 
 
+def shown(value: str) -> str:
+    """A value as a message repeats it: its start only when it is long, control characters as �."""
+    value = _CONTROL.sub("\ufffd", value.strip())
+    return value if len(value) <= SHOWN_CHARS else value[:SHOWN_CHARS] + "…"
+
+
+def control_character(value: str) -> str:
+    """The first control character of ``value`` that the import refuses, as ``U+0000``; "" when none."""
+    if match := _CONTROL.search(value):
+        return f"U+{ord(match.group()):04X}"
+    return ""
+
+
 def clean_text(value: str) -> str:
-    """Drop an export's formula quote, trim (non-breaking spaces too), collapse inner runs of spaces."""
+    """Drop an export's formula quote and bidi controls, trim (non-breaking spaces too), collapse spaces."""
+    if _BIDI.search(value):
+        value = _BIDI.sub("", value)
     if "\u00a0" in value or "\u200b" in value:
         value = value.replace("\u00a0", " ").replace("\u200b", "")
     value = value.strip(" ")
@@ -169,20 +217,39 @@ def detect_encoding(handle: BinaryIO) -> str:
 
 
 def iter_text_lines(handle: BinaryIO, encoding: str, counter: ByteCounter | None = None) -> Iterator[str]:
-    """Decode the file chunk by chunk and yield its physical lines (ends kept, for the csv module)."""
+    """Decode the file chunk by chunk and yield its physical lines (ends kept, for the csv module).
+
+    A file whose lines end with a carriage return alone (old Mac spreadsheets) is read as if they
+    ended with a line feed: the csv module refuses a carriage return inside an unquoted value.
+    """
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    pending = ""
+    pending: list[str] = []  # the start of a line longer than a chunk, joined once its end comes
+    mac: bool | None = None  # decided on the first chunk: carriage returns and no line feed
     while chunk := handle.read(CHUNK_SIZE):
         if counter is not None:
             counter.bytes += len(chunk)
-        text = pending + decoder.decode(chunk)
+        text = decoder.decode(chunk)
+        if mac is None and text:
+            mac = "\r" in text and "\n" not in text
+        if mac:
+            text = text.replace("\r", "\n")
+        if "\n" not in text:
+            pending.append(text)
+            continue
         pieces = text.split("\n")
-        pending = pieces.pop()
+        if pending:
+            pending.append(pieces[0])
+            pieces[0] = "".join(pending)
+        last = pieces.pop()
+        pending = [last] if last else []
         for piece in pieces:
             yield piece + "\n"
-    pending += decoder.decode(b"", final=True)
-    if pending:
-        yield pending
+    pending.append(decoder.decode(b"", final=True))
+    tail = "".join(pending)
+    if mac:
+        tail = tail.replace("\r", "\n")
+    if tail:
+        yield tail
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -202,20 +269,35 @@ def read_layout(handle: BinaryIO) -> tuple[FileLayout, Iterator[tuple[int, list[
     if not first.replace("\ufeff", "").strip():
         raise FileError(_("The first line must hold the column names (see the template)."))
     delimiter = sniff_delimiter(first)
+    record: list[str] = []  # the physical lines of the record being read, to skip it if it cannot be
 
     def all_lines() -> Iterator[str]:
+        remember = record.append
+        remember(first)
         yield first
-        yield from lines
+        for text in lines:
+            remember(text)
+            yield text
 
-    reader = csv.reader(all_lines(), delimiter=delimiter, quotechar='"', skipinitialspace=False, strict=False)
-    headings = next(reader)
+    source = all_lines()
+    reader = csv.reader(source, delimiter=delimiter, quotechar='"', skipinitialspace=False, strict=False)
+    try:
+        headings = next(reader)
+    except csv.Error as error:
+        if "field limit" in str(error):
+            raise FileError(
+                _("The first line cannot be read as column names (a heading of more than %(max)s characters?).")
+                % {"max": csv.field_size_limit()}
+            ) from None
+        raise FileError(_("The first line cannot be read as column names: check its quotes.")) from None
+    record.clear()
     columns: dict[str, int] = {}
     ignored: list[str] = []
     for index, heading in enumerate(headings):
         key = _HEADING_TO_KEY.get(normalise_heading(heading))
         if key is None or key in columns:
             if heading.strip():
-                ignored.append(heading.replace("\ufeff", "").strip())
+                ignored.append(shown(heading.replace("\ufeff", "")))
             continue
         columns[key] = index
     if "email" not in columns:
@@ -226,15 +308,91 @@ def read_layout(handle: BinaryIO) -> tuple[FileLayout, Iterator[tuple[int, list[
     layout = FileLayout(
         encoding=encoding, delimiter=delimiter, columns=columns, width=len(headings), ignored_headings=ignored
     )
-    return layout, _numbered(reader), counter
+    return layout, _numbered(reader, source, record, delimiter), counter
 
 
-def _numbered(reader: Iterable[list[str]]) -> Iterator[tuple[int, list[str]]]:
-    # One record of the csv reader is one spreadsheet row, blank ones included (as a spreadsheet shows them).
-    for line, cells in enumerate(reader, start=2):
+def _numbered(
+    reader: Iterator[list[str]], source: Iterator[str], record: list[str], delimiter: str
+) -> Iterator[tuple[int, list[str]]]:
+    """The data rows as (spreadsheet line, cells), a line the csv module cannot read as ``UnreadableLine``.
+
+    One record of the csv reader is one spreadsheet row, blank ones included (as a spreadsheet shows
+    them). The reader starts each record afresh, so after a record it refused (a value longer than
+    ``csv.field_size_limit()``), the rest of that record is skipped and the next lines read normally.
+    """
+    line = 1
+    while True:
+        line += 1
+        unreadable = ""  # the csv module's complaint about this line
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            cells, unreadable = [], str(error)
+        if line > MAX_LINES:
+            raise FileError(
+                _("The file has more than %(max)s lines: split it into several files.") % {"max": MAX_LINES}
+            )
+        if unreadable:
+            _skip_rest_of_record(source, record, delimiter)
+            yield line, UnreadableLine(_unreadable_reason(unreadable))
+            continue
+        record.clear()
         if not "".join(cells).strip():  # blank: every cell is empty or spaces
             continue
         yield line, cells
+
+
+def _unreadable_reason(complaint: str) -> str:
+    if "field limit" in complaint:
+        return _(
+            "A value of this line is longer than %(max)s characters, far more than any column holds: "
+            "shorten it (or close the quotes of a value left open). Nothing of this line was read."
+        ) % {"max": csv.field_size_limit()}
+    return _("This line cannot be read: check its quotes and separators.")
+
+
+def _skip_rest_of_record(source: Iterator[str], record: list[str], delimiter: str) -> None:
+    """Read on to the end of a record the csv reader gave up on: past the quoted value it may be in."""
+    in_quotes = False
+    for text in record:
+        in_quotes = _still_in_quotes(text, delimiter, in_quotes)
+    record.clear()
+    while in_quotes:
+        text = next(source, None)
+        if text is None:
+            break
+        in_quotes = _still_in_quotes(text, delimiter, in_quotes)
+        record.clear()
+
+
+# The rest of a quoted value, to its closing quote ("" is a quote inside it); possessive, so that a
+# doubled quote is never taken for the closing one.
+_TO_CLOSING_QUOTE = re.compile(r'[^"]*+(?:""[^"]*+)*+"')
+
+
+def _still_in_quotes(text: str, delimiter: str, in_quotes: bool) -> bool:
+    """Whether, after the physical line ``text``, the csv module (not strict) is inside a quoted value.
+
+    A quote opens a quoted value only as a value's first character; after the closing quote, and in
+    an unquoted value, a quote is an ordinary character up to the next separator or line end.
+    """
+    pos, end = 0, len(text)
+    while pos < end:
+        if in_quotes:
+            match = _TO_CLOSING_QUOTE.match(text, pos)
+            if match is None:
+                return True
+            pos, in_quotes = match.end(), False
+        elif text[pos] == '"':
+            pos, in_quotes = pos + 1, True
+            continue
+        separator = min(
+            (found for found in (text.find(delimiter, pos), text.find("\n", pos)) if found >= 0), default=end
+        )
+        pos = separator + 1  # past the separator or the line end: a value starts
+    return in_quotes
 
 
 def parse_date(value: str) -> datetime.date:
@@ -252,7 +410,7 @@ def parse_date(value: str) -> datetime.date:
 
 
 # Anything in a line that ``clean_text`` would do more to than ``strip()``: such lines take the slow path.
-_TROUBLE = re.compile(r"[\u00a0\u200b']|\s\s|[^\S ]")
+_TROUBLE = re.compile(r"[\u00a0\u200b'\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\s\s|[^\S ]")
 _KEYS = ("email", "first_name", "last_name", "company", "language", "customer_since")
 
 
@@ -273,7 +431,7 @@ def clean_rows(
     languages: dict[str, str] = {}  # cell → language code ("" when unknown)
     dates: dict[str, datetime.date | None] = {}  # cell → date (None when not a valid past date)
     for line, cells in rows:
-        if len(cells) == width and not trouble("\x00".join(cells)):
+        if len(cells) == width and not trouble("|".join(cells)):
             cells.append("")  # what a missing column reads as
             raw_email, first_name, last_name, company, raw_language, raw_date = pick(cells)
             email = raw_email.strip().lower()
@@ -326,29 +484,39 @@ def clean_row(line: int, cells: list[str], layout: FileLayout, *, today: datetim
         index = columns.get(key)
         return cells[index] if index is not None and index < len(cells) else ""
 
+    if isinstance(cells, UnreadableLine):
+        return RejectedRow(line=line, email="", reasons=[cells.reason])
     reasons: list[str] = []
+    controls = set()
+    for key in _KEYS:
+        if character := control_character(cell(key)):
+            controls.add(key)
+            reasons.append(
+                _(
+                    "The column “%(column)s” holds an invisible control character (%(character)s), "
+                    "which cannot be stored: remove it."
+                )
+                % {"column": COLUMNS[key][0], "character": character}
+            )
     raw_email = cell("email")
     email = normalise_email(raw_email)
     if not email:
         reasons.append(_("The e-mail address is missing."))
-    elif not is_valid_email(email):
-        reasons.append(_("“%(value)s” is not a valid e-mail address.") % {"value": raw_email.strip()})
+    elif len(email) > MAX_LENGTHS["email"]:
+        reasons.append(_too_long("email"))
+    elif "email" not in controls and not is_valid_email(email):
+        reasons.append(_("“%(value)s” is not a valid e-mail address.") % {"value": shown(raw_email)})
     values = {key: clean_text(cell(key)) for key in ("first_name", "last_name", "company")}
-    labels = {"first_name": COLUMNS["first_name"][0], "last_name": COLUMNS["last_name"][0]}
-    labels["company"] = COLUMNS["company"][0]
     for key, value in values.items():
         if len(value) > MAX_LENGTHS[key]:
-            reasons.append(
-                _("The column “%(column)s” holds more than %(max)s characters.")
-                % {"column": labels[key], "max": MAX_LENGTHS[key]}
-            )
+            reasons.append(_too_long(key))
     language = ""
     raw_language = clean_text(cell("language"))
     if raw_language:
         language = _language_code(raw_language)
         if not language:
             reasons.append(
-                _("Unknown language “%(value)s”: write fr or en.") % {"value": raw_language},
+                _("Unknown language “%(value)s”: write fr or en.") % {"value": shown(raw_language)},
             )
     customer_since = None
     raw_date = clean_text(cell("customer_since"))
@@ -357,7 +525,7 @@ def clean_row(line: int, cells: list[str], layout: FileLayout, *, today: datetim
             customer_since = parse_date(raw_date)
         except ValueError:
             reasons.append(
-                _("“%(value)s” is not a date: write it day first, as 05/03/2024.") % {"value": raw_date},
+                _("“%(value)s” is not a date: write it day first, as 05/03/2024.") % {"value": shown(raw_date)},
             )
         else:
             if customer_since > today:
@@ -368,5 +536,12 @@ def clean_row(line: int, cells: list[str], layout: FileLayout, *, today: datetim
             % {"sep": layout.delimiter if layout.delimiter != "\t" else _("tab")}
         )
     if reasons:
-        return RejectedRow(line=line, email=email or raw_email.strip(), reasons=reasons)
+        return RejectedRow(line=line, email=shown(email or raw_email), reasons=reasons)
     return ContactRow(line=line, email=email, language=language, customer_since=customer_since, **values)
+
+
+def _too_long(key: str) -> str:
+    return _("The column “%(column)s” holds more than %(max)s characters.") % {
+        "column": COLUMNS[key][0],
+        "max": MAX_LENGTHS[key],
+    }

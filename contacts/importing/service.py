@@ -23,7 +23,15 @@ from django.utils.translation import gettext as _
 
 from contacts.models import Account, User
 
-from .parsing import ContactRow, FileError, RejectedRow, clean_rows, read_layout
+from .parsing import (
+    ACCOUNT_NAME_MAX_LENGTH,
+    MAX_FILE_BYTES,
+    ContactRow,
+    FileError,
+    RejectedRow,
+    clean_rows,
+    read_layout,
+)
 
 BATCH_SIZE = 2000
 LISTED_REJECTIONS = 500
@@ -111,11 +119,20 @@ def import_file_emails(*, file_name: str, batch_size: int = BATCH_SIZE):
 
 def _process(handle: BinaryIO, *, size: int, apply: bool, progress: ProgressCallback | None) -> ImportReport:
     report = ImportReport()
+    if size > MAX_FILE_BYTES:
+        report.file_error = _("The file is larger than %(max)s MB: split it into several files.") % {
+            "max": MAX_FILE_BYTES // (1024 * 1024)
+        }
+        return report
     try:
         layout, rows, counter = read_layout(handle)
-    except FileError as error:
+        return _process_rows(report, layout, rows, counter, size=size, apply=apply, progress=progress)
+    except FileError as error:  # the file as a whole (also found on the way: too many lines)
         report.file_error = str(error)
         return report
+
+
+def _process_rows(report, layout, rows, counter, *, size: int, apply: bool, progress) -> ImportReport:
     report.encoding = layout.encoding
     report.delimiter = layout.delimiter
     report.ignored_headings = layout.ignored_headings
@@ -343,7 +360,8 @@ def _existing_contacts(emails: list[str]) -> dict[str, tuple]:
 
 
 def _individual_name(row: ContactRow) -> str:
-    return f"{row.first_name} {row.last_name}".strip() or row.email
+    """The name of a new contact's individual account: first and last names, within the account name's length."""
+    return (f"{row.first_name} {row.last_name}".strip() or row.email)[:ACCOUNT_NAME_MAX_LENGTH].strip()
 
 
 def _describe(row: ContactRow) -> dict:

@@ -135,3 +135,27 @@ def test_staff_without_the_add_permission_cannot_import(client):
     clerk = UserFactory(is_staff=True, account=None)
     client.force_login(clerk)
     assert client.get(reverse("admin:contacts_user_import")).status_code == 403
+
+
+def test_hostile_cells_are_shown_as_rejected_lines_with_their_numbers(staff_client, django_capture_on_commit_callbacks):
+    data = (
+        "email;prenom;nom\n"
+        "ana@example.fr;Ana;Dupont\n"
+        f"bruno@example.fr;Bruno;{'B' * 1024 * 1024}\n"
+        "chloe@example.fr;Chlo\x00é;Martin\n"
+        "dan@example.fr;Dan;\u202eMartin\n"
+    ).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("admin:contacts_user_import"), {"file": SimpleUploadedFile("hostile.csv", data)}
+        )
+    preview = BackgroundJob.objects.get(kind=KIND_IMPORT_PREVIEW)
+    assert preview.status == BackgroundJob.Status.DONE, preview.message
+    content = staff_client.get(response["Location"]).content.decode()
+    assert "<td>3</td>" in content and "131072" in content  # the line and the limit
+    assert "<td>4</td><td>chloe@example.fr</td>" in content and "U+0000" in content
+    # The other lines are judged: to be created, the right-to-left override dropped.
+    assert [row["line"] for row in preview.result["rejected"]] == [3, 4]
+    assert "<td>2</td><td>ana@example.fr</td><td>Ana Dupont</td>" in content
+    assert "<td>5</td><td>dan@example.fr</td><td>Dan Martin</td>" in content
+    assert 'disabled aria-describedby="confirm-blocked"' in content

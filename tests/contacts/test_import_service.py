@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from contacts.importing import contact_import_preview, contact_import_run
 from contacts.models import Account, User
@@ -151,3 +151,108 @@ def test_progress_is_reported_in_bytes(monkeypatch):
     size = (FILES / "excel_utf8_bom_semicolon.csv").stat().st_size
     assert calls[-1] == (size, size)
     assert len(calls) >= 2
+
+
+# --- Hostile files: a bad line is rejected with its number, the others previewed ----------------
+
+
+def preview_job(data: bytes):
+    from contacts import tasks
+    from portal.models import BackgroundJob
+
+    job = BackgroundJob.objects.create(kind=tasks.KIND_IMPORT_PREVIEW, payload={"file": stored(data)}, total=len(data))
+    tasks.import_contacts_preview(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def test_a_one_megabyte_cell_rejects_its_line_in_the_preview_instead_of_an_unexpected_error():
+    from portal.models import BackgroundJob
+
+    data = (
+        "email;prenom;nom\n"
+        "ana@example.fr;Ana;Dupont\n"
+        f"bruno@example.fr;{'B' * 1024 * 1024};Martin\n"
+        "chloe@example.fr;Chloé;Martin\n"
+    ).encode()
+    with translation.override("en"):
+        job = preview_job(data)
+    assert job.status == BackgroundJob.Status.DONE, job.message
+    result = job.result
+    assert (result["file_error"], result["created"], result["rejected_total"]) == ("", 2, 1)
+    assert result["rejected"][0]["line"] == 3
+    assert "longer than 131072 characters" in result["rejected"][0]["reasons"][0]
+    assert [row["line"] for row in result["created_sample"]] == [2, 4]
+
+
+def test_a_nul_is_refused_in_the_preview_with_its_line_and_the_run_writes_nothing():
+    data = b"email;prenom;nom;societe\nana@example.fr;Ana;Dupont;Lac\nbruno@example.fr;Bruno;Mar\x00tin;Lac\n"
+    with translation.override("en"):
+        report = contact_import_preview(file_name=stored(data))
+    assert not report.ok
+    assert [(row["line"], row["email"]) for row in report.rejected] == [(3, "bruno@example.fr")]
+    assert "(U+0000)" in report.rejected[0]["reasons"][0]
+    report = contact_import_run(file_name=stored(data))
+    assert not report.applied
+    assert not User.objects.exists() and not Account.objects.exists()
+
+
+def test_a_file_over_the_size_bound_is_refused_as_a_whole(monkeypatch):
+    monkeypatch.setattr("contacts.importing.service.MAX_FILE_BYTES", 10)
+    with translation.override("en"):
+        report = contact_import_preview(file_name=stored(b"email\nana@example.fr\n"))
+    assert report.file_error == "The file is larger than 0 MB: split it into several files."
+    assert report.rows == 0
+
+
+def test_a_file_of_too_many_lines_is_refused_and_nothing_of_it_is_kept(monkeypatch):
+    monkeypatch.setattr("contacts.importing.parsing.MAX_LINES", 3)
+    monkeypatch.setattr("contacts.importing.service.BATCH_SIZE", 1)  # the first lines are written before
+    report = contact_import_run(file_name=stored(b"email\na@example.fr\nb@example.fr\nc@example.fr\n"))
+    assert report.file_error and not report.applied
+    assert not User.objects.exists()
+
+
+def test_a_new_contact_s_individual_account_name_keeps_within_its_length():
+    first, last = "P" * 150, "N" * 150
+    report = contact_import_run(file_name=stored(f"email;prenom;nom\nana@example.fr;{first};{last}\n".encode()))
+    assert report.applied
+    name = User.objects.get(email="ana@example.fr").account.name
+    assert name == f"{first} {'N' * 49}"
+    assert len(name) == Account._meta.get_field("name").max_length
+
+
+@pytest.mark.services
+def test_on_postgresql_the_preview_and_the_run_never_send_a_nul():
+    """PostgreSQL refuses NUL in text and in jsonb: the preview's report and the run must keep it out."""
+    from django.db import connection
+
+    from portal.models import BackgroundJob
+
+    assert connection.vendor == "postgresql"
+    hostile = (
+        b"email;prenom;nom;societe;langue;client_depuis;no\x00tes\n"
+        b"ana@example.fr;Ana;Dupont;Lac;fr;05/03/2024\n"
+        b"bruno\x00@example.fr;Bruno;Martin;Lac;fr;05/03/2024\n"
+        b"chloe@example.fr;Chlo\x00e;Martin;Lac;fr;05/03/2024\n"
+        b"dan@example.fr;Dan;Martin;Lac\x00;fr;05/03/2024\n"
+        b"eve@example.fr;Eve;Martin;Lac;f\x00r;05/03/2024\n"
+        b"fay@example.fr;Fay;Martin;Lac;fr;05/03\x00/2024\n"
+    )
+    job = preview_job(hostile)
+    assert job.status == BackgroundJob.Status.DONE, job.message
+    assert [row["line"] for row in job.result["rejected"]] == [3, 4, 5, 6, 7]
+    assert job.result["ignored_headings"] == ["no\ufffdtes"]
+    report = contact_import_run(file_name=stored(hostile))
+    assert not report.applied and not User.objects.exists()
+
+    clean = (
+        "email;prenom;nom;societe\n"
+        f"ana@example.fr;Ana;\u202eDupont;Lac\u2066\n"
+        f"bruno@example.fr;{'B' * 150};{'M' * 150};\n"
+    ).encode()
+    report = contact_import_run(file_name=stored(clean))
+    assert report.applied, report.rejected
+    ana = User.objects.get(email="ana@example.fr")
+    assert (ana.last_name, ana.account.name) == ("Dupont", "Lac")
+    assert len(User.objects.get(email="bruno@example.fr").account.name) == 200
