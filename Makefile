@@ -33,7 +33,11 @@ run: $(VENV)/.base ## Start the portal on embedded defaults with demo data, at h
 test: $(VENV)/.dev system-packages ## Run the whole test suite (SQLite, in-process tasks, browser tests in Chromium)
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-test-services: $(VENV)/.dev system-packages ## Run the suite against PostgreSQL and Redis, with a real Celery worker
+# The tests under tests/services/ that take the `worker` fixture go through a real Celery worker
+# process of the portal's app (all three queues, this Redis, the PostgreSQL test database; one per
+# pytest process, with queues of its own): that fixture turns eager mode off for them. The rest of
+# the suite calls task functions in-process, hence CELERY_TASK_ALWAYS_EAGER=true.
+test-services: $(VENV)/.dev system-packages ## Run the suite against PostgreSQL and Redis; worker-backed tests through a real Celery worker
 	@scripts/services-up
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/colophon} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} \

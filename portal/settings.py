@@ -70,6 +70,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "l
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when COLOPHON_ENV=production.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# A form sent with a stale or missing token gets the portal's 403 page, in the visitor's language.
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 
 # Public address of the portal, used in e-mails and in the integration link.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -32,3 +32,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz_view, name="healthz"),
 ]
+
+# Error pages in the portal's layout and the visitor's language (portal/errors.py); the 500 needs no database.
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.test import override_settings
 
 from tests.factories import AccountFactory, StaffUserFactory, UserFactory
 
@@ -24,6 +25,18 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "services" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_passwords():
+    """Every user the suite makes (factories, sign-ups, resets) is hashed with MD5, once for all.
+
+    Django's default hasher costs about 0.3 s of CPU per password, which buys a test nothing;
+    production keeps the default (PBKDF2). Session-wide, so session- and module-scoped fixtures
+    and the live server of the browser tests get it too.
+    """
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -23,11 +23,6 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n" + b"0" * 300_000 + b"\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def product_file(product, kind, name, data=PDF):
     item = ProductFile(product=product, kind=kind, original_name=name, size=len(data))
     item.file.save("ignored.pdf", ContentFile(data), save=False)

@@ -16,11 +16,6 @@ from tests.factories import StaffUserFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def queued(monkeypatch) -> list[int]:
     """The job ids the backup task was queued with (nothing runs)."""

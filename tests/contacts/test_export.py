@@ -17,11 +17,6 @@ from tests.factories import AccountFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 DANGEROUS = ['=HYPERLINK("http://x")', "+33 1 02", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"]
 
 

@@ -18,11 +18,6 @@ FILES = Path(__file__).parent / "import_files"
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def staff_client(client, staff_user):
     client.force_login(staff_user)

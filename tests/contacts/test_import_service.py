@@ -19,11 +19,6 @@ FILES = Path(__file__).parent / "import_files"
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def stored(name_or_bytes) -> str:
     data = name_or_bytes if isinstance(name_or_bytes, bytes) else (FILES / name_or_bytes).read_bytes()
     return default_storage.save("imports/contacts/test.csv", ContentFile(data))

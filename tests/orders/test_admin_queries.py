@@ -18,12 +18,6 @@ from tests.orders.factories import BooksellerFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Each status change is made by a staff member of its own: hashing their passwords slowly buys nothing here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def staff_client(client, staff_user):
     client.force_login(staff_user)
