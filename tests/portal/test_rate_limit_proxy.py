@@ -130,6 +130,10 @@ def test_a_client_ip_header_set_by_the_proxy_is_used_instead(settings):
 
     response = sign_in(Client(REMOTE_ADDR=PROXY, headers={"X-Real-IP": CUSTOMER}), "ana@editions.fr", PASSWORD)
     assert response.wsgi_request.user == customer
+    # A request that did not come through the proxy, without the header, is refused.
+    response = sign_in(Client(REMOTE_ADDR=CUSTOMER), "ana@editions.fr", PASSWORD)
+    assert response.status_code == 403
+    assert not response.wsgi_request.user.is_authenticated
 
 
 def request_reset(client: Client, email: str, capture):
