@@ -208,9 +208,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
 }
 # The client address the "ip" limits above count by. Behind the reverse proxy every request comes
-# from the proxy's address, so one attacker would lock every customer out: trust the last
-# TRUSTED_PROXY_COUNT entries of X-Forwarded-For (the ones our own proxies append), or the one
-# header the proxy sets (TRUSTED_CLIENT_IP_HEADER, e.g. X-Real-IP; it then replaces the count).
+# from the proxy's address, so one attacker would lock every customer out: take the client from
+# X-Forwarded-For, the TRUSTED_PROXY_COUNT-th entry from the right (our outermost proxy appends
+# it; entries left of it are the client's own writing), or from the one header the proxy sets
+# (TRUSTED_CLIENT_IP_HEADER, e.g. X-Real-IP; it then replaces the count).
 # Production sits behind the one TLS-terminating proxy the README describes (the same trust as
 # SECURE_PROXY_SSL_HEADER below); the embedded mode has none and counts by REMOTE_ADDR, so a forged
 # X-Forwarded-For escapes nothing. The "key" limits count per e-mail whatever the address.

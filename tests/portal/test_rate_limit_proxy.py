@@ -89,6 +89,20 @@ def test_forged_entries_before_the_proxys_own_do_not_escape_the_limit(trusted_pr
     assert response.wsgi_request.user == customer
 
 
+def test_with_two_proxies_the_second_entry_from_the_right_is_the_client(settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+    customer = UserFactory(email="ana@editions.fr")
+    # CDN, then nginx: "<client's own writing>, <client seen by the CDN>, <CDN seen by nginx>".
+    for n in range(limit("login_failed", "ip")):
+        sign_in(behind_proxy(f"192.0.2.{n}, {ATTACKER}, 10.0.0.1"), f"target{n}@editions.fr", "wrong-password")
+    assert refused_for_too_many_attempts(sign_in(behind_proxy(f"{ATTACKER}, 10.0.0.1"), "x@editions.fr", "wrong"))
+    response = sign_in(behind_proxy(f"{ATTACKER}, {CUSTOMER}, 10.0.0.1"), "ana@editions.fr", PASSWORD)
+    assert response.wsgi_request.user == customer
+    # Straight to nginx, skipping the CDN: one entry only, refused rather than a server error.
+    response = sign_in(behind_proxy(CUSTOMER), "ana@editions.fr", PASSWORD)
+    assert response.status_code == 403
+
+
 def test_rotating_addresses_does_not_escape_the_per_account_limit(trusted_proxy):
     UserFactory(email="ana@editions.fr")
     other = UserFactory(email="zoe@editions.fr")
