@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -19,6 +20,14 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx = {"request": request, "email": email, "current_site": self._current_site(request)}
         ctx.update(context)
         enqueue_message(self.render_mail(template_prefix, email, ctx))
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # With TRUSTED_PROXY_COUNT=2, a request with fewer X-Forwarded-For entries did not come
+        # through every proxy: refuse it (403) rather than fail (allauth raises ImproperlyConfigured).
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured as error:
+            raise PermissionDenied("The client address cannot be told from X-Forwarded-For.") from error
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         user = request.user

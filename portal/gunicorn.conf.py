@@ -13,4 +13,9 @@ max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
+# Addresses whose X-Forwarded-Proto gunicorn believes. "*" because docker-compose publishes this
+# port on the host's 127.0.0.1 only, so the host's reverse proxy is the one client (inside the
+# container it shows as the bridge gateway, an address not known in advance). Where other hosts can
+# reach gunicorn, set the proxy's address: Django (SECURE_PROXY_SSL_HEADER) and the sign-in limits
+# (TRUSTED_PROXY_COUNT, TRUSTED_CLIENT_IP_HEADER) trust the same proxy's headers.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")

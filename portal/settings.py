@@ -210,6 +210,18 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": env("RATE_LIMIT_RESET_PASSWORD", "20/m/ip,5/m/key"),
     "reset_password_from_key": "20/m/ip",
 }
+# The client address the "ip" limits above count by. Behind the reverse proxy every request comes
+# from the proxy's address, so one attacker would lock every customer out: take the client from
+# X-Forwarded-For, the TRUSTED_PROXY_COUNT-th entry from the right (our outermost proxy appends
+# it; entries left of it are the client's own writing), or from the one header the proxy sets
+# (TRUSTED_CLIENT_IP_HEADER, e.g. X-Real-IP; it then replaces the count).
+# Production sits behind the one TLS-terminating proxy the README describes (the same trust as
+# SECURE_PROXY_SSL_HEADER below); the embedded mode has none and counts by REMOTE_ADDR, so a forged
+# X-Forwarded-For escapes nothing. The "key" limits count per e-mail whatever the address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER")
 # Password-reset links expire after this many seconds (Django's token clock).
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 2)
 # Invitation and activation links sent to contacts work for this many hours.
@@ -333,6 +345,8 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The reverse proxy overwrites X-Forwarded-Proto; gunicorn is reachable by it alone (see
+    # FORWARDED_ALLOW_IPS in portal/gunicorn.conf.py and ALLAUTH_TRUSTED_PROXY_COUNT above).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
