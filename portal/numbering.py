@@ -84,7 +84,9 @@ def number_next(*, sequence: str, year: int | None = None, at: datetime.date | d
     """Take the next number of ``sequence`` for ``year`` (default: the year of ``at``, default now).
 
     Must run inside the caller's transaction (``transaction.atomic``), the one that saves the numbered
-    row: the counter stays locked until it ends, and a rollback gives the number back.
+    row: the counter stays locked until it ends, and a rollback gives the number back. A document that
+    must be numbered in chronological order (an invoice) takes its date after this call returns: while
+    the lock is held no later number can be given, so numbers and dates go up together.
     """
     spec = sequence_get(sequence)
     using = router.db_for_write(NumberSequence)
