@@ -201,10 +201,6 @@ class Order(RemembersLoadedValues, models.Model):
             fields.append("number")
         return [*fields, "submitted_at"]
 
-    @staticmethod
-    def number_for(*, year: int, pk: int) -> str:
-        return f"C{year}-{pk:06d}"
-
 
 class OrderStatusChangeQuerySet(AccountScopedQuerySet):
     account_path = "order__account"

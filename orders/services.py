@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from contacts.models import User
 from library.models import Product
 from portal.emails import send_templated_email
+from portal.numbering import number_next
 
 from .models import (
     Address,
@@ -369,7 +370,9 @@ def _order_submit(
         raise OrderIncomplete(" ".join(problems))
     from_status = order.status
     now = timezone.now()
-    fields = order.mark_submitted(at=now, number=Order.number_for(year=now.year, pk=order.pk))
+    # Taken once, on the first submission: a resubmission after changes keeps its number.
+    number = order.number or number_next(sequence="order", at=now)
+    fields = order.mark_submitted(at=now, number=number)
     order.submitter_name = submitter_name
     order.submitter_email = submitter_email
     order.save(update_fields=[*fields, "submitter_name", "submitter_email"])

@@ -49,3 +49,24 @@ class BackgroundJob(models.Model):
         if not self.total:
             return 100 if self.status == JobStatus.DONE else 0
         return min(100, int(self.progress * 100 / self.total))
+
+
+class NumberSequence(models.Model):
+    """The last number a document sequence gave in a year (``portal.numbering`` takes the next one).
+
+    The row is locked while a number is taken, until the caller's transaction ends: a transaction that
+    rolls back gives its number back, so a sequence has no gap and no double.
+    """
+
+    name = models.CharField(_("sequence"), max_length=30)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last number given"), default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+        ordering = ["name", "-year"]
+        constraints = [models.UniqueConstraint(fields=["name", "year"], name="numbersequence_one_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}: {self.last_number}"

@@ -188,20 +188,6 @@ class ShippingPrice(models.Model):
         return str(self.get_kind_display())
 
 
-class QuoteCounter(models.Model):
-    """Last quote number given in a year; its row is locked while a number is taken."""
-
-    year = models.PositiveIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("quote counter")
-        verbose_name_plural = _("quote counters")
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last_number}"
-
-
 class QuoteQuerySet(AccountScopedQuerySet):
     account_path = "account"
     scope_area = Area.QUOTES

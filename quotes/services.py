@@ -23,8 +23,9 @@ from library.isbn import format_isbn13
 from orders.models import BasketKind, BasketLine, Order, ShippingBasket
 from orders.services import NewBasket, basket_destination_errors, baskets_add, order_create_draft
 from portal.emails import send_templated_email
+from portal.numbering import number_next
 
-from .models import Quote, QuoteBasket, QuoteCounter, QuoteLine
+from .models import Quote, QuoteBasket, QuoteLine
 from .pricing import PriceGrid, ProductSpec, line_total, totals
 
 VALIDITY_DAYS = getattr(settings, "QUOTE_VALIDITY_DAYS", 30)
@@ -35,16 +36,6 @@ DESTINATION_FIELDS = (*ShippingBasket.ADDRESS_FIELDS, "pickup_name", "bookseller
 
 class QuoteError(Exception):
     """A quote cannot be made or used; the message is for the customer."""
-
-
-def quote_next_number(*, year: int) -> str:
-    """``D2026-000045``: the year's counter row is locked until the transaction ends, so two
-    requests never get the same number (PostgreSQL); the unique constraint is the last guard."""
-    QuoteCounter.objects.get_or_create(year=year)
-    counter = QuoteCounter.objects.select_for_update().get(year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return f"D{year}-{counter.last_number:06d}"
 
 
 def product_specification(product) -> str:
@@ -144,7 +135,7 @@ def quote_create_from_order(*, order: Order, user, grid: PriceGrid | None = None
 
     now = timezone.now()
     quote = Quote.objects.create(
-        number=quote_next_number(year=timezone.localdate(now).year),
+        number=number_next(sequence="quote", at=now),
         account_id=order.account_id,
         order=order,
         order_name=order.name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.test import override_settings
+from django.utils import timezone
 
 from orders import services
 from orders.models import Order, OrderStatus
@@ -25,7 +26,7 @@ def test_submit_numbers_records_and_emails(customer, django_capture_on_commit_ca
     submitted = submit(order, customer, django_capture_on_commit_callbacks)
     order.refresh_from_db()
     assert order.status == OrderStatus.SUBMITTED
-    assert order.number == submitted.number == f"C{order.submitted_at.year}-{order.pk:06d}"
+    assert order.number == submitted.number == f"C{timezone.localdate(order.submitted_at).year}-000001"
     change = order.status_changes.get()
     assert (change.from_status, change.to_status, change.changed_by) == ("draft", "submitted", customer)
     assert order.submitter_email == customer.email
@@ -44,14 +45,16 @@ def test_customer_email_follows_the_customer_language(django_capture_on_commit_c
     assert "We have received your order" in message.body
 
 
-def test_numbers_are_unique(customer, django_capture_on_commit_callbacks):
+def test_numbers_follow_each_other_in_the_year_whatever_the_ids(customer, django_capture_on_commit_callbacks):
     first = submittable_order(account=customer.account, name="A")
+    submittable_order(account=customer.account, name="Brouillon jamais envoyé")
     second = submittable_order(account=customer.account, name="B")
-    submit(first, customer, django_capture_on_commit_callbacks)
     submit(second, customer, django_capture_on_commit_callbacks)
+    submit(first, customer, django_capture_on_commit_callbacks)
     first.refresh_from_db()
     second.refresh_from_db()
-    assert first.number != second.number
+    year = timezone.localdate().year
+    assert (second.number, first.number) == (f"C{year}-000001", f"C{year}-000002")
 
 
 def test_second_submission_is_refused_and_changes_nothing(customer, django_capture_on_commit_callbacks):
@@ -112,6 +115,10 @@ def test_resubmission_after_changes_keeps_the_number(customer, staff_user, djang
         "changes_requested",
         "submitted",
     ]
+    # The resubmission took no number of its own: the next order gets the very next one.
+    following = submittable_order(account=customer.account, name="Été")
+    following = submit(following, customer, django_capture_on_commit_callbacks)
+    assert following.number == f"C{timezone.localdate().year}-000002"
 
 
 def test_submit_view_shows_the_problem(customer_client, customer):
@@ -132,7 +139,7 @@ def test_a_visitor_submission_is_numbered_and_recorded_like_any_other_without_a_
         )
     order.refresh_from_db()
     assert order.status == OrderStatus.SUBMITTED
-    assert order.number == submitted.number == f"C{order.submitted_at.year}-{order.pk:06d}"
+    assert order.number == submitted.number == f"C{timezone.localdate(order.submitted_at).year}-000001"
     assert (order.submitter_name, order.submitter_email) == ("Jeanne Martin", "jeanne@example.fr")
     change = order.status_changes.get()
     assert (change.from_status, change.to_status, change.changed_by, change.message) == (

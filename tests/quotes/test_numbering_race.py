@@ -1,4 +1,4 @@
-"""Quote numbers stay unique when many requests take one at once (PostgreSQL row lock)."""
+"""Quote numbers stay unique when many requests take one at once (the kernel's PostgreSQL row lock)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from quotes.services import quote_next_number
+from portal.numbering import number_next
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +23,7 @@ def test_simultaneous_requests_get_distinct_numbers():
         try:
             barrier.wait()
             with transaction.atomic():
-                numbers.append(quote_next_number(year=2031))
+                numbers.append(number_next(sequence="quote", year=2031))
         except BaseException as error:  # reported by the assertion below
             errors.append(error)
         finally:

@@ -6,11 +6,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from orders.models import BasketKind, Order
-from quotes.models import Quote, QuoteCounter
-from quotes.services import QuoteError, quote_create_from_order, quote_next_number
+from portal.models import NumberSequence
+from portal.numbering import number_next
+from quotes.models import Quote
+from quotes.services import QuoteError, quote_create_from_order
 from tests.factories import AccountFactory, OrderFactory, UserFactory
 from tests.quotes.factories import (
     BasketFactory,
@@ -28,11 +31,12 @@ D = Decimal
 
 
 def test_numbers_follow_each_other_per_year_and_never_repeat():
-    assert quote_next_number(year=2026) == "D2026-000001"
-    assert quote_next_number(year=2026) == "D2026-000002"
-    assert quote_next_number(year=2027) == "D2027-000001"
-    QuoteCounter.objects.filter(year=2026).update(last_number=44)
-    assert quote_next_number(year=2026) == "D2026-000045"
+    with transaction.atomic():
+        assert number_next(sequence="quote", year=2026) == "D2026-000001"
+        assert number_next(sequence="quote", year=2026) == "D2026-000002"
+        assert number_next(sequence="quote", year=2027) == "D2027-000001"
+        NumberSequence.objects.filter(name="quote", year=2026).update(last_number=44)
+        assert number_next(sequence="quote", year=2026) == "D2026-000045"
 
 
 def test_two_quotes_get_two_numbers(customer):
