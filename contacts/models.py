@@ -5,12 +5,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.fields import NameField
+
 from .validators import normalise_uai, validate_uai
+
+# The generic link's daily job cap: beyond this it is no cap at all.
+JOBS_PER_DAY_MAX = 1000
 
 
 class AccountKind(models.TextChoices):
@@ -24,7 +30,7 @@ class Account(models.Model):
 
     Kind = AccountKind
 
-    name = models.CharField(_("name"), max_length=200)
+    name = NameField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMPANY)
     uai = models.CharField(
         _("UAI code"),
@@ -120,8 +126,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person. A customer user belongs to one account; staff belong to none."""
 
     email = models.EmailField(_("e-mail"), max_length=254, unique=True)
-    first_name = models.CharField(_("first name"), max_length=150, blank=True)
-    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    first_name = NameField(_("first name"), max_length=150, blank=True)
+    last_name = NameField(_("last name"), max_length=150, blank=True)
     account = models.ForeignKey(
         Account,
         verbose_name=_("account"),
@@ -271,7 +277,7 @@ class TermsOfService(models.Model):
     """Published terms; publishing new ones resets every contact's acceptance date."""
 
     document = models.FileField(_("document (PDF)"), upload_to="terms/")
-    version_label = models.CharField(_("version"), max_length=50)
+    version_label = NameField(_("version"), max_length=50)
     published_at = models.DateTimeField(_("published"), default=timezone.now)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, related_name="+", on_delete=models.SET_NULL, null=True, blank=True
@@ -293,7 +299,9 @@ class SubmissionLink(models.Model):
     token = models.CharField(_("token"), max_length=64, unique=True)
     is_enabled = models.BooleanField(_("enabled"), default=False)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
-    max_jobs_per_day = models.PositiveIntegerField(_("maximum jobs per day"), default=5)
+    max_jobs_per_day = models.PositiveIntegerField(
+        _("maximum jobs per day"), default=5, validators=[MinValueValidator(1), MaxValueValidator(JOBS_PER_DAY_MAX)]
+    )
     max_bytes_per_job = models.PositiveBigIntegerField(_("maximum size per job (bytes)"), default=100 * 1024 * 1024)
     max_bytes_per_day = models.PositiveBigIntegerField(_("maximum size per day (bytes)"), default=500 * 1024 * 1024)
     account = models.ForeignKey(
@@ -310,6 +318,11 @@ class SubmissionLink(models.Model):
     class Meta:
         verbose_name = _("generic submission link")
         verbose_name_plural = _("generic submission link")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_jobs_per_day__lte=JOBS_PER_DAY_MAX), name="submissionlink_jobs_bounded"
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(_("Generic submission link"))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import Area
+from portal.fields import NameField
 from portal.tenancy import AccountScopedQuerySet
 
 
@@ -48,7 +49,7 @@ class ProductFile(models.Model):
     product = models.ForeignKey("library.Product", related_name="files", on_delete=models.CASCADE)
     kind = models.CharField(_("type"), max_length=20, choices=FileKind.choices)
     file = models.FileField(_("file"), upload_to=product_file_key, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
+    original_name = NameField(_("file name"), max_length=255)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     uploaded_by = models.ForeignKey(

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from library.models import Product
+from portal.text import strip_bidi_controls
 
 from . import preflight
 from .models import PreflightStatus, ProductFile
@@ -37,8 +38,8 @@ class TooManyFiles(Exception):
 
 
 def clean_file_name(name: str) -> str:
-    """The customer's name for display and downloads: no path, no control characters, a .pdf ending."""
-    name = unicodedata.normalize("NFC", os.path.basename(name.replace("\\", "/")))
+    """The customer's name for display and downloads: no path, no control or bidirectional characters, a .pdf ending."""
+    name = unicodedata.normalize("NFC", strip_bidi_controls(os.path.basename(name.replace("\\", "/"))))
     name = re.sub(r"[\x00-\x1f\x7f\"<>|:*?;]+", "_", name).strip(" .") or "document.pdf"
     if not name.lower().endswith(".pdf"):
         name += ".pdf"

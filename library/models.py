@@ -10,13 +10,36 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import Area
+from portal.fields import NameField
 from portal.tenancy import AccountScopedQuerySet
+
+# The business bounds of a product, declared once. The model fields carry them as validators (so
+# every ModelForm and the admin refuse a value outside them, next to the field), CheckConstraints
+# hold them in the database, and the forms that are not ModelForms (generic link, estimate), the
+# catalogue, the basket lines and the price grid read them from here.
+PAGE_COUNT_MAX = 10_000
+PRINT_QUANTITY_MAX = 100_000
+WIDTH_MM_MIN, WIDTH_MM_MAX = 50, 1000
+HEIGHT_MM_MIN, HEIGHT_MM_MAX = 50, 1500
+PAGE_MULTIPLE_MAX = 64
+PAPER_GRAMS_MAX = 1000
+REMARKS_MAX_LENGTH = 5000
+
+page_count_validators = [MinValueValidator(1), MaxValueValidator(PAGE_COUNT_MAX)]
+print_quantity_validators = [MinValueValidator(1), MaxValueValidator(PRINT_QUANTITY_MAX)]
+width_mm_validators = [MinValueValidator(WIDTH_MM_MIN), MaxValueValidator(WIDTH_MM_MAX)]
+height_mm_validators = [MinValueValidator(HEIGHT_MM_MIN), MaxValueValidator(HEIGHT_MM_MAX)]
+
+
+def within(field: str, low: int, high: int) -> models.Q:
+    """The condition of a CheckConstraint keeping ``field`` (when set) between ``low`` and ``high``."""
+    return models.Q(**{f"{field}__isnull": True}) | models.Q(**{f"{field}__gte": low, f"{field}__lte": high})
 
 
 class CatalogEntry(models.Model):
     """A choice of the product form that staff keep in admin (binding, paper, print type…)."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = NameField(_("name"), max_length=100)
     code = models.SlugField(_("code"), max_length=40, unique=True)
     is_active = models.BooleanField(_("offered"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -30,10 +53,13 @@ class CatalogEntry(models.Model):
 
 
 class Binding(CatalogEntry):
-    min_pages = models.PositiveIntegerField(_("minimum pages"), default=4)
-    max_pages = models.PositiveIntegerField(_("maximum pages"), default=1000)
+    min_pages = models.PositiveIntegerField(_("minimum pages"), default=4, validators=page_count_validators)
+    max_pages = models.PositiveIntegerField(_("maximum pages"), default=1000, validators=page_count_validators)
     page_multiple = models.PositiveSmallIntegerField(
-        _("page count multiple"), default=2, help_text=_("The page count must be a multiple of this number.")
+        _("page count multiple"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(PAGE_MULTIPLE_MAX)],
+        help_text=_("The page count must be a multiple of this number."),
     )
 
     class Meta(CatalogEntry.Meta):
@@ -44,14 +70,21 @@ class Binding(CatalogEntry):
                 condition=models.Q(min_pages__lte=models.F("max_pages")), name="binding_pages_range"
             ),
             models.CheckConstraint(condition=models.Q(page_multiple__gte=1), name="binding_page_multiple_positive"),
+            models.CheckConstraint(
+                condition=within("min_pages", 1, PAGE_COUNT_MAX) & within("max_pages", 1, PAGE_COUNT_MAX),
+                name="binding_pages_bounded",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(page_multiple__lte=PAGE_MULTIPLE_MAX), name="binding_page_multiple_bounded"
+            ),
         ]
 
 
 class PaperFormat(CatalogEntry):
     """A4, A5, A3… or a custom format whose size the customer types."""
 
-    width_mm = models.PositiveIntegerField(_("width (mm)"), null=True, blank=True)
-    height_mm = models.PositiveIntegerField(_("height (mm)"), null=True, blank=True)
+    width_mm = models.PositiveIntegerField(_("width (mm)"), null=True, blank=True, validators=width_mm_validators)
+    height_mm = models.PositiveIntegerField(_("height (mm)"), null=True, blank=True, validators=height_mm_validators)
     is_custom = models.BooleanField(
         _("custom size"), default=False, help_text=_("The customer types width and height.")
     )
@@ -63,16 +96,26 @@ class PaperFormat(CatalogEntry):
             models.CheckConstraint(
                 condition=models.Q(is_custom=True) | models.Q(width_mm__isnull=False, height_mm__isnull=False),
                 name="format_fixed_has_size",
-            )
+            ),
+            models.CheckConstraint(
+                condition=within("width_mm", WIDTH_MM_MIN, WIDTH_MM_MAX)
+                & within("height_mm", HEIGHT_MM_MIN, HEIGHT_MM_MAX),
+                name="format_size_bounded",
+            ),
         ]
 
 
 class PaperWeight(CatalogEntry):
-    grams = models.PositiveIntegerField(_("grammage (g/m²)"))
+    grams = models.PositiveIntegerField(
+        _("grammage (g/m²)"), validators=[MinValueValidator(1), MaxValueValidator(PAPER_GRAMS_MAX)]
+    )
 
     class Meta(CatalogEntry.Meta):
         verbose_name = _("paper weight")
         verbose_name_plural = _("paper weights")
+        constraints = [
+            models.CheckConstraint(condition=within("grams", 1, PAPER_GRAMS_MAX), name="paperweight_grams_bounded"),
+        ]
 
 
 class PrintType(CatalogEntry):
@@ -112,23 +155,19 @@ class Product(models.Model):
     """A printable item (book, card, poster) of an account's library, reused from order to order."""
 
     account = models.ForeignKey("contacts.Account", related_name="products", on_delete=models.CASCADE)
-    title = models.CharField(_("title"), max_length=255)
+    title = NameField(_("title"), max_length=255)
     binding = models.ForeignKey(Binding, verbose_name=_("binding"), on_delete=models.PROTECT, null=True, blank=True)
     paper_format = models.ForeignKey(
         PaperFormat, verbose_name=_("format"), on_delete=models.PROTECT, null=True, blank=True
     )
-    width_mm = models.PositiveIntegerField(
-        _("width (mm)"), null=True, blank=True, validators=[MinValueValidator(50), MaxValueValidator(1000)]
-    )
-    height_mm = models.PositiveIntegerField(
-        _("height (mm)"), null=True, blank=True, validators=[MinValueValidator(50), MaxValueValidator(1500)]
-    )
-    page_count = models.PositiveIntegerField(_("page count"), default=1, validators=[MinValueValidator(1)])
+    width_mm = models.PositiveIntegerField(_("width (mm)"), null=True, blank=True, validators=width_mm_validators)
+    height_mm = models.PositiveIntegerField(_("height (mm)"), null=True, blank=True, validators=height_mm_validators)
+    page_count = models.PositiveIntegerField(_("page count"), default=1, validators=page_count_validators)
     interior_print_type = models.ForeignKey(
         PrintType, verbose_name=_("interior print type"), on_delete=models.PROTECT, null=True, blank=True
     )
     quantity_to_print = models.PositiveIntegerField(
-        _("quantity to print"), default=1, validators=[MinValueValidator(1)]
+        _("quantity to print"), default=1, validators=print_quantity_validators
     )
     cover_paper = models.ForeignKey(
         PaperWeight,
@@ -147,8 +186,8 @@ class Product(models.Model):
         blank=True,
     )
     isbn = models.CharField(_("ISBN"), max_length=13, blank=True, help_text=_("Stored as ISBN-13."))
-    attached_document_name = models.CharField(_("name of a document to attach"), max_length=255, blank=True)
-    remarks = models.TextField(_("remarks"), blank=True)
+    attached_document_name = NameField(_("name of a document to attach"), max_length=255, blank=True)
+    remarks = models.TextField(_("remarks"), max_length=REMARKS_MAX_LENGTH, blank=True)
     doc_number = models.CharField(_("document number"), max_length=50, blank=True, help_text=_("Print shop only."))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, related_name="+", on_delete=models.SET_NULL, null=True, blank=True
@@ -165,6 +204,17 @@ class Product(models.Model):
         indexes = [
             models.Index(fields=["account", "-updated_at"], name="product_account_recent_idx"),
             models.Index(fields=["account", "isbn"], name="product_account_isbn_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=within("page_count", 1, PAGE_COUNT_MAX), name="product_pages_bounded"),
+            models.CheckConstraint(
+                condition=within("quantity_to_print", 1, PRINT_QUANTITY_MAX), name="product_quantity_bounded"
+            ),
+            models.CheckConstraint(
+                condition=within("width_mm", WIDTH_MM_MIN, WIDTH_MM_MAX)
+                & within("height_mm", HEIGHT_MM_MIN, HEIGHT_MM_MAX),
+                name="product_size_bounded",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from orders.models import Order
+from portal.ids import parse_id
 from portal.views import customer_required
 
 from .forms import ProductForm
@@ -42,8 +43,8 @@ def product_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _back_order(request: HttpRequest) -> Order | None:
-    order_id = request.GET.get("order", "")
-    if not order_id.isdigit():
+    order_id = parse_id(request.GET.get("order"))
+    if order_id is None:
         return None
     return Order.objects.visible_to(request.user).filter(pk=order_id).first()
 

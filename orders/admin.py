@@ -18,6 +18,7 @@ from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 
 from portal.admin_autocomplete import AccountAutocompleteMixin, AccountAutocompleteSelect, narrow_to_account
+from portal.ids import parse_id
 
 from . import services
 from .forms import ChangesForm, TrackingForm
@@ -102,8 +103,9 @@ class AccountFilter(admin.SimpleListFilter):
         value = (self.value() or "").strip()
         if not value:
             return queryset
-        if value.isdigit():
-            return queryset.filter(Q(account_id=int(value)) | Q(account__name__icontains=value))
+        account_id = parse_id(value)
+        if account_id is not None:
+            return queryset.filter(Q(account_id=account_id) | Q(account__name__icontains=value))
         return queryset.filter(account__name__icontains=value)
 
 

@@ -5,7 +5,9 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import Bookseller, Order, ShippingBasket
+from portal.fields import NameFormField
+
+from .models import LINE_QUANTITY_MAX, MESSAGE_MAX_LENGTH, Bookseller, Order, ShippingBasket
 
 COUNTRIES = [
     ("FR", _("France")),
@@ -58,7 +60,9 @@ class BooksellerBasketForm(forms.Form):
 
 
 class PickupBasketForm(forms.Form):
-    pickup_name = forms.CharField(label=_("Who will collect the order"), max_length=200)
+    pickup_name = NameFormField(
+        label=_("Who will collect the order"), max_length=ShippingBasket._meta.get_field("pickup_name").max_length
+    )
     phone = forms.CharField(
         label=_("phone"), max_length=30, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
     )
@@ -72,7 +76,7 @@ BASKET_FORMS = {
 
 
 class QuantityForm(forms.Form):
-    quantity = forms.IntegerField(label=_("quantity"), min_value=1, max_value=1_000_000, initial=1)
+    quantity = forms.IntegerField(label=_("quantity"), min_value=1, max_value=LINE_QUANTITY_MAX, initial=1)
 
 
 class OrderNameForm(forms.ModelForm):
@@ -94,8 +98,14 @@ class OrderNameForm(forms.ModelForm):
 
 
 class TrackingForm(forms.Form):
-    tracking_reference = forms.CharField(label=_("tracking reference"), max_length=100)
+    tracking_reference = NameFormField(
+        label=_("tracking reference"), max_length=Order._meta.get_field("tracking_reference").max_length
+    )
 
 
 class ChangesForm(forms.Form):
-    message = forms.CharField(label=_("What should the customer change?"), widget=forms.Textarea(attrs={"rows": 4}))
+    message = forms.CharField(
+        label=_("What should the customer change?"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import DEFERRED
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from library.models import PRINT_QUANTITY_MAX
 from portal.access import Area
+from portal.fields import NameField
 from portal.tenancy import AccountScopedQuerySet
+
+# A basket line sends at most one print run's copies of its product to its destination.
+LINE_QUANTITY_MAX = PRINT_QUANTITY_MAX
+MESSAGE_MAX_LENGTH = 5000
 
 
 class IllegalTransition(Exception):
@@ -111,15 +118,15 @@ class Order(RemembersLoadedValues, models.Model):
         null=True,
         blank=True,
     )
-    name = models.CharField(_("name"), max_length=200, blank=True)
+    name = NameField(_("name"), max_length=200, blank=True)
     number = models.CharField(_("number"), max_length=20, unique=True, null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     source = models.CharField(_("source"), max_length=20, choices=OrderSource.choices, default=OrderSource.PORTAL)
-    customer_reference = models.CharField(_("your reference (purchase order)"), max_length=100, blank=True)
+    customer_reference = NameField(_("your reference (purchase order)"), max_length=100, blank=True)
     wished_delivery_date = models.DateField(_("wished delivery date"), null=True, blank=True)
-    submitter_name = models.CharField(_("submitted by (name)"), max_length=200, blank=True)
+    submitter_name = NameField(_("submitted by (name)"), max_length=200, blank=True)
     submitter_email = models.EmailField(_("submitted by (e-mail)"), blank=True)
-    tracking_reference = models.CharField(_("tracking reference"), max_length=100, blank=True)
+    tracking_reference = NameField(_("tracking reference"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -217,7 +224,7 @@ class OrderStatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("by")
     )
     changed_at = models.DateTimeField(_("at"), default=timezone.now)
-    message = models.TextField(_("message"), blank=True)
+    message = models.TextField(_("message"), max_length=MESSAGE_MAX_LENGTH, blank=True)
 
     objects = OrderStatusChangeQuerySet.as_manager()
 
@@ -246,13 +253,13 @@ class Address(models.Model):
     """An entry of the account's address book (company or individual destination)."""
 
     account = models.ForeignKey("contacts.Account", related_name="addresses", on_delete=models.CASCADE)
-    company = models.CharField(_("company"), max_length=200, blank=True)
-    first_name = models.CharField(_("first name"), max_length=100, blank=True)
-    last_name = models.CharField(_("last name"), max_length=100, blank=True)
-    line1 = models.CharField(_("address"), max_length=200)
-    line2 = models.CharField(_("address (continued)"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=20)
-    city = models.CharField(_("city"), max_length=100)
+    company = NameField(_("company"), max_length=200, blank=True)
+    first_name = NameField(_("first name"), max_length=100, blank=True)
+    last_name = NameField(_("last name"), max_length=100, blank=True)
+    line1 = NameField(_("address"), max_length=200)
+    line2 = NameField(_("address (continued)"), max_length=200, blank=True)
+    postcode = NameField(_("postcode"), max_length=20)
+    city = NameField(_("city"), max_length=100)
     country = models.CharField(_("country"), max_length=2, default="FR")
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -281,12 +288,12 @@ class BooksellerQuerySet(models.QuerySet):
 class Bookseller(models.Model):
     """A bookshop of the network that can receive deliveries; kept by staff."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = NameField(_("name"), max_length=200)
     network_code = models.CharField(_("network code"), max_length=30, unique=True)
-    line1 = models.CharField(_("address"), max_length=200)
-    line2 = models.CharField(_("address (continued)"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=20)
-    city = models.CharField(_("city"), max_length=100)
+    line1 = NameField(_("address"), max_length=200)
+    line2 = NameField(_("address (continued)"), max_length=200, blank=True)
+    postcode = NameField(_("postcode"), max_length=20)
+    city = NameField(_("city"), max_length=100)
     country = models.CharField(_("country"), max_length=2, default="FR")
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -338,17 +345,17 @@ class ShippingBasket(RemembersLoadedValues, models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     address = models.ForeignKey(Address, related_name="+", on_delete=models.SET_NULL, null=True, blank=True)
     bookseller = models.ForeignKey(Bookseller, related_name="+", on_delete=models.PROTECT, null=True, blank=True)
-    company = models.CharField(_("company"), max_length=200, blank=True)
-    first_name = models.CharField(_("first name"), max_length=100, blank=True)
-    last_name = models.CharField(_("last name"), max_length=100, blank=True)
-    line1 = models.CharField(_("address"), max_length=200, blank=True)
-    line2 = models.CharField(_("address (continued)"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    company = NameField(_("company"), max_length=200, blank=True)
+    first_name = NameField(_("first name"), max_length=100, blank=True)
+    last_name = NameField(_("last name"), max_length=100, blank=True)
+    line1 = NameField(_("address"), max_length=200, blank=True)
+    line2 = NameField(_("address (continued)"), max_length=200, blank=True)
+    postcode = NameField(_("postcode"), max_length=20, blank=True)
+    city = NameField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    pickup_name = models.CharField(_("collected by"), max_length=200, blank=True)
+    pickup_name = NameField(_("collected by"), max_length=200, blank=True)
 
     objects = ShippingBasketQuerySet.as_manager()
 
@@ -423,7 +430,9 @@ class BasketLineQuerySet(AccountScopedQuerySet):
 class BasketLine(models.Model):
     basket = models.ForeignKey(ShippingBasket, related_name="lines", on_delete=models.CASCADE)
     product = models.ForeignKey("library.Product", related_name="basket_lines", on_delete=models.PROTECT)
-    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    quantity = models.PositiveIntegerField(
+        _("quantity"), default=1, validators=[MinValueValidator(1), MaxValueValidator(LINE_QUANTITY_MAX)]
+    )
 
     objects = BasketLineQuerySet.as_manager()
 
@@ -433,6 +442,9 @@ class BasketLine(models.Model):
         ordering = ["basket", "id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gte=1), name="basketline_quantity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__lte=LINE_QUANTITY_MAX), name="basketline_quantity_bounded"
+            ),
             models.UniqueConstraint(fields=["basket", "product"], name="basketline_product_once_per_basket"),
         ]
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from contacts.models import User
@@ -22,6 +23,7 @@ from portal.emails import send_templated_email
 from portal.numbering import number_next
 
 from .models import (
+    LINE_QUANTITY_MAX,
     Address,
     BasketKind,
     BasketLine,
@@ -48,6 +50,11 @@ class OrderIncomplete(OrderError):
 
 class OrderAlreadySubmitted(OrderError):
     pass
+
+
+def _check_quantity(quantity: int) -> None:
+    if not 1 <= quantity <= LINE_QUANTITY_MAX:
+        raise OrderError(_("The quantity must be between 1 and %(max)s.") % {"max": number_format(LINE_QUANTITY_MAX)})
 
 
 def _ensure_editable(order: Order) -> None:
@@ -238,8 +245,9 @@ def baskets_add(*, order: Order, baskets: Sequence[NewBasket]) -> list[ShippingB
         found = Product.objects.filter(account_id=order.account_id, pk__in=product_ids).count()
         if found != len(product_ids):
             raise OrderError(_("This product is not in your library."))
-    if any(quantity < 1 for new in baskets for quantity in new.quantities.values()):
-        raise OrderError(_("The quantity must be at least 1."))
+    for new in baskets:
+        for quantity in new.quantities.values():
+            _check_quantity(quantity)
     position = _next_basket_position(order)
     created = []
     for offset, new in enumerate(baskets):
@@ -293,12 +301,12 @@ def line_add(*, basket: ShippingBasket, product: Product, quantity: int) -> Bask
     _ensure_editable(basket.order)
     if product.account_id != basket.order.account_id:
         raise OrderError(_("This product is not in your library."))
-    if quantity < 1:
-        raise OrderError(_("The quantity must be at least 1."))
+    _check_quantity(quantity)
     line, created = BasketLine.objects.select_for_update().get_or_create(
         basket=basket, product=product, defaults={"quantity": quantity}
     )
     if not created:
+        _check_quantity(line.quantity + quantity)
         line.quantity += quantity
         line.save(update_fields=["quantity"])
     _touch(basket.order)
@@ -318,8 +326,7 @@ def line_add_new_product(*, basket: ShippingBasket, product: Product, user: User
 @transaction.atomic
 def line_update(*, line: BasketLine, quantity: int) -> BasketLine:
     _ensure_editable(line.basket.order)
-    if quantity < 1:
-        raise OrderError(_("The quantity must be at least 1."))
+    _check_quantity(quantity)
     line.quantity = quantity
     line.save(update_fields=["quantity"])
     _touch(line.basket.order)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from library.forms import ProductForm
 from library.models import Product
 from library.selectors import product_library, products_most_ordered, products_recent
+from portal.ids import parse_id
 from portal.views import customer_required
 
 from . import selectors, services
@@ -145,9 +146,11 @@ def _basket_form_context(request: HttpRequest, *, order: Order, kind: str, form,
 
 def _initial_from_address_book(request: HttpRequest) -> dict:
     """GET ?address=<id>: prefill the form with an entry of the account's address book (no change made)."""
-    address_id = request.GET.get("address", "")
-    if not address_id.isdigit():
+    if "address" not in request.GET:
         return {}
+    address_id = parse_id(request.GET["address"])
+    if address_id is None:
+        raise Http404
     address = get_object_or_404(Address.objects.visible_to(request.user), pk=address_id)
     return {name: getattr(address, name) for name in ShippingBasket.ADDRESS_FIELDS}
 
@@ -238,8 +241,8 @@ def line_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = QuantityForm(request.POST or None)
     refused = None
     if request.method == "POST":
-        product_id = request.POST.get("product", "")
-        if not product_id.isdigit():
+        product_id = parse_id(request.POST.get("product"))
+        if product_id is None:
             raise Http404
         product = get_object_or_404(Product.objects.visible_to(request.user), pk=product_id)
         if form.is_valid():

@@ -12,6 +12,8 @@ from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils.http import urlencode
 
+from .ids import parse_id
+
 AUTOCOMPLETE_ACCOUNT_PARAM = "account"
 
 
@@ -20,11 +22,11 @@ class AccountAutocompleteMixin:
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        account_id = request.GET.get(AUTOCOMPLETE_ACCOUNT_PARAM, "")
+        account_id = parse_id(request.GET.get(AUTOCOMPLETE_ACCOUNT_PARAM))
         match = request.resolver_match
         # Only on the autocomplete request: the changelist's filters read the same query string.
-        if match is not None and match.url_name == "autocomplete" and account_id.isdigit():
-            queryset = queryset.filter(account_id=int(account_id))
+        if match is not None and match.url_name == "autocomplete" and account_id is not None:
+            queryset = queryset.filter(account_id=account_id)
         return queryset, may_have_duplicates
 
 

@@ -22,7 +22,7 @@ class BackgroundJob(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
     progress = models.PositiveBigIntegerField(_("progress"), default=0)
     total = models.PositiveBigIntegerField(_("total"), default=0)
-    message = models.TextField(_("message"), blank=True)
+    message = models.TextField(_("message"), max_length=5000, blank=True)
     payload = models.JSONField(_("parameters"), default=dict, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
     result_file = models.FileField(_("result file"), upload_to="jobs/", max_length=255, blank=True)

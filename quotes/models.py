@@ -24,8 +24,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orders.models import BasketKind
+from library.models import PAGE_COUNT_MAX, PRINT_QUANTITY_MAX, page_count_validators, within
+from orders.models import LINE_QUANTITY_MAX, BasketKind
 from portal.access import Area
+from portal.fields import NameField
 from portal.tenancy import AccountScopedQuerySet
 
 STANDARD_VAT_RATE = Decimal("20.00")
@@ -33,10 +35,13 @@ BOOK_VAT_RATE = Decimal("5.50")
 
 _rate_validators = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 _money_validators = [MinValueValidator(Decimal("0"))]
+_rate_bounded = models.Q(vat_rate__gte=0, vat_rate__lte=100)
+# Snapshots built from bounded fields (a product's specification, a destination's lines).
+SNAPSHOT_MAX_LENGTH = 2000
 
 
 class PriceRule(models.Model):
-    name = models.CharField(_("name"), max_length=200, help_text=_("For staff only, e.g. “Paperback A5 colour”."))
+    name = NameField(_("name"), max_length=200, help_text=_("For staff only, e.g. “Paperback A5 colour”."))
     is_active = models.BooleanField(_("in use"), default=True)
     position = models.PositiveSmallIntegerField(
         _("position"),
@@ -85,9 +90,13 @@ class PriceRule(models.Model):
         blank=True,
         help_text=_("Empty: any cover paper."),
     )
-    min_pages = models.PositiveIntegerField(_("from (pages)"), default=1, validators=[MinValueValidator(1)])
+    min_pages = models.PositiveIntegerField(_("from (pages)"), default=1, validators=page_count_validators)
     max_pages = models.PositiveIntegerField(
-        _("to (pages)"), null=True, blank=True, help_text=_("Inclusive. Empty: no upper limit.")
+        _("to (pages)"),
+        null=True,
+        blank=True,
+        validators=page_count_validators,
+        help_text=_("Inclusive. Empty: no upper limit."),
     )
     vat_rate = models.DecimalField(
         _("VAT rate (%)"),
@@ -118,6 +127,15 @@ class PriceRule(models.Model):
                 condition=models.Q(max_pages__isnull=True) | models.Q(max_pages__gte=models.F("min_pages")),
                 name="pricerule_pages_range",
             ),
+            models.CheckConstraint(
+                condition=within("min_pages", 1, PAGE_COUNT_MAX) & within("max_pages", 1, PAGE_COUNT_MAX),
+                name="pricerule_pages_bounded",
+            ),
+            models.CheckConstraint(
+                condition=_rate_bounded
+                & (models.Q(isbn_vat_rate__isnull=True) | models.Q(isbn_vat_rate__gte=0, isbn_vat_rate__lte=100)),
+                name="pricerule_rates_bounded",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -128,7 +146,7 @@ class PriceBreak(models.Model):
     rule = models.ForeignKey(PriceRule, related_name="breaks", on_delete=models.CASCADE)
     min_quantity = models.PositiveIntegerField(
         _("from (copies)"),
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(PRINT_QUANTITY_MAX)],
         help_text=_("This price applies from this number of copies printed, up to the next break."),
     )
     price_per_copy = models.DecimalField(
@@ -155,6 +173,12 @@ class PriceBreak(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["rule", "min_quantity"], name="pricebreak_quantity_once_per_rule"),
             models.CheckConstraint(condition=models.Q(min_quantity__gte=1), name="pricebreak_quantity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(min_quantity__lte=PRINT_QUANTITY_MAX), name="pricebreak_quantity_bounded"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price_per_copy__gte=0, price_per_page__gte=0), name="pricebreak_prices_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -182,6 +206,7 @@ class ShippingPrice(models.Model):
         ordering = ["kind"]
         constraints = [
             models.CheckConstraint(condition=models.Q(kind__in=BasketKind.values), name="shippingprice_kind_valid"),
+            models.CheckConstraint(condition=models.Q(price__gte=0) & _rate_bounded, name="shippingprice_bounded"),
         ]
 
     def __str__(self) -> str:
@@ -206,7 +231,7 @@ class Quote(models.Model):
         null=True,
         blank=True,
     )
-    order_name = models.CharField(_("order name"), max_length=200, blank=True)
+    order_name = NameField(_("order name"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),
@@ -257,7 +282,7 @@ class QuoteBasket(models.Model):
     quote = models.ForeignKey(Quote, related_name="baskets", on_delete=models.CASCADE)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     kind = models.CharField(_("destination type"), max_length=20, choices=BasketKind.choices)
-    destination_label = models.TextField(_("destination"), blank=True)
+    destination_label = models.TextField(_("destination"), max_length=SNAPSHOT_MAX_LENGTH, blank=True)
     destination = models.JSONField(
         _("destination fields"), default=dict, blank=True, help_text=_("Copied to a new order’s basket.")
     )
@@ -285,9 +310,11 @@ class QuoteLine(models.Model):
     basket = models.ForeignKey(QuoteBasket, related_name="lines", on_delete=models.CASCADE)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     product = models.ForeignKey("library.Product", related_name="+", on_delete=models.SET_NULL, null=True, blank=True)
-    title = models.CharField(_("title"), max_length=255)
-    specification = models.TextField(_("specification"), blank=True)
-    quantity = models.PositiveIntegerField(_("quantity"))
+    title = NameField(_("title"), max_length=255)
+    specification = models.TextField(_("specification"), max_length=SNAPSHOT_MAX_LENGTH, blank=True)
+    quantity = models.PositiveIntegerField(
+        _("quantity"), validators=[MinValueValidator(1), MaxValueValidator(LINE_QUANTITY_MAX)]
+    )
     unit_price = models.DecimalField(
         _("unit price (excl. VAT)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
@@ -302,6 +329,9 @@ class QuoteLine(models.Model):
         ordering = ["basket_id", "position", "id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gte=1), name="quoteline_quantity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__lte=LINE_QUANTITY_MAX), name="quoteline_quantity_bounded"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,21 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import SubmissionLink, TermsOfService, User
-from library.models import Binding, PaperFormat, PaperWeight, PrintType, Product
+from library.models import (
+    HEIGHT_MM_MAX,
+    HEIGHT_MM_MIN,
+    PAGE_COUNT_MAX,
+    PRINT_QUANTITY_MAX,
+    REMARKS_MAX_LENGTH,
+    WIDTH_MM_MAX,
+    WIDTH_MM_MIN,
+    Binding,
+    PaperFormat,
+    PaperWeight,
+    PrintType,
+    Product,
+)
+from portal.fields import NameFormField
 
 from .services import JobSettings, refusal_message
 
@@ -17,23 +31,31 @@ MB = 1024 * 1024
 
 
 class SubmissionForm(forms.Form):
-    name = forms.CharField(label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    name = NameFormField(label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     email = forms.EmailField(
         label=_("Your e-mail address"),
         help_text=_("We send the confirmation of your job to this address."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    title = forms.CharField(label=_("Title of the job"), max_length=255)
-    page_count = forms.IntegerField(label=_("Number of pages"), min_value=1, max_value=10000)
-    quantity = forms.IntegerField(label=_("Quantity to print"), min_value=1, max_value=100000, initial=1)
+    title = NameFormField(label=_("Title of the job"), max_length=255)
+    page_count = forms.IntegerField(label=_("Number of pages"), min_value=1, max_value=PAGE_COUNT_MAX)
+    quantity = forms.IntegerField(label=_("Quantity to print"), min_value=1, max_value=PRINT_QUANTITY_MAX, initial=1)
     paper_format = forms.ModelChoiceField(
         label=_("Format"), queryset=PaperFormat.objects.none(), required=False, empty_label=_("No preference")
     )
     width_mm = forms.IntegerField(
-        label=_("Width (mm)"), min_value=50, max_value=1000, required=False, help_text=_("Custom format only.")
+        label=_("Width (mm)"),
+        min_value=WIDTH_MM_MIN,
+        max_value=WIDTH_MM_MAX,
+        required=False,
+        help_text=_("Custom format only."),
     )
     height_mm = forms.IntegerField(
-        label=_("Height (mm)"), min_value=50, max_value=1500, required=False, help_text=_("Custom format only.")
+        label=_("Height (mm)"),
+        min_value=HEIGHT_MM_MIN,
+        max_value=HEIGHT_MM_MAX,
+        required=False,
+        help_text=_("Custom format only."),
     )
     binding = forms.ModelChoiceField(
         label=_("Binding"), queryset=Binding.objects.none(), required=False, empty_label=_("No preference")
@@ -49,7 +71,7 @@ class SubmissionForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
     remarks = forms.CharField(
-        label=_("Your remarks"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Your remarks"), required=False, max_length=REMARKS_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
     )
 
     CATALOGUES = {
