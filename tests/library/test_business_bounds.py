@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from contacts.submission.forms import SubmissionForm
 from library.models import (
@@ -121,6 +122,7 @@ def test_the_other_forms_read_the_same_bounds():
     assert QuantityForm.base_fields["quantity"].max_value == LINE_QUANTITY_MAX == PRINT_QUANTITY_MAX
 
 
+@translation.override("en")
 def test_the_line_services_refuse_a_quantity_beyond_the_bound_also_when_adding_to_a_line(account):
     basket = BasketFactory(order=OrderFactory(account=account))
     product = ProductFactory(account=account)
