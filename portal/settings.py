@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "files",
     "quotes",
     "subscriptions",
+    "workspace",
 ]
 
 MIDDLEWARE = [
