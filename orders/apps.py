@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class OrdersConfig(AppConfig):
     name = "orders"
     verbose_name = _("Orders")
+
+    def ready(self) -> None:
+        from library import hooks
+
+        from . import selectors
+
+        # The library's pages show what orders knows of its products (the library imports no order).
+        hooks.register_product_highlights("orders", selectors.product_highlights)
+        hooks.register_product_back_link("order", selectors.product_back_to_order)

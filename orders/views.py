@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from library.forms import ProductForm
 from library.models import Product
-from library.selectors import product_library, products_most_ordered, products_recent
+from library.selectors import product_library
 from portal.views import customer_required
 
 from . import selectors, services
@@ -261,8 +261,8 @@ def line_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         "basket": basket,
         "query": query,
         "found": found,
-        "recent": products_recent(user=request.user),
-        "best": products_most_ordered(user=request.user),
+        "recent": selectors.products_recent(user=request.user),
+        "best": selectors.products_most_ordered(user=request.user),
         "refused": refused,
         "step": "baskets",
     }
