@@ -7,9 +7,13 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self) -> None:
+        from contacts.deletion import register_deletion_cascade
         from library import hooks
 
-        from . import selectors
+        from . import contact_deletion, selectors
+
+        # Deleting a contact asks orders which of their orders go with them and which block it.
+        register_deletion_cascade("orders", contact_deletion.ORDERS_CASCADE)
 
         # The library's pages show what orders knows of its products (the library imports no order).
         hooks.register_product_highlights("orders", selectors.product_highlights)
