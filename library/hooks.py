@@ -47,10 +47,10 @@ def register_product_back_link(parameter: str, provider: BackLinkProvider) -> No
 
 
 def product_highlights(*, user) -> ProductHighlights:
-    """The registered highlights (the last provider registered wins), or none when no app offers any."""
-    for provider in reversed(_highlights.values()):
-        return provider(user=user)
-    return ProductHighlights(recent=[], best=[])
+    """What the last provider registered gives, or no highlights when no app offers any."""
+    if not _highlights:
+        return ProductHighlights(recent=[], best=[])
+    return next(reversed(_highlights.values()))(user=user)
 
 
 def product_back_link(request: HttpRequest) -> BackLink | None:
