@@ -44,9 +44,10 @@ test-services: $(VENV)/.dev system-packages ## Run the suite against PostgreSQL 
 	CELERY_TASK_ALWAYS_EAGER=true \
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --services -m "not browser" $(PYTEST_ARGS)
 
-lint: $(VENV)/.dev ## ruff (lint and format check) and missing migrations
+lint: $(VENV)/.dev ## ruff (lint and format check), the layers (import-linter) and missing migrations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.dev ## Fix what ruff can fix

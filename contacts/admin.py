@@ -451,9 +451,7 @@ class UserAdmin(AccountAutocompleteMixin, ContactImportExportAdminMixin, DjangoU
                 ) % {"count": result.orders}
                 self.message_user(request, f"{deleted}; {orders}")
             return HttpResponseRedirect(changelist)
-        plan = selectors.contact_deletion_plan(
-            contacts=contacts, blocking_statuses=services.DELETION_BLOCKING_ORDER_STATUSES
-        )
+        plan = selectors.contact_deletion_plan(contacts=contacts)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

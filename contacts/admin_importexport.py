@@ -1,9 +1,10 @@
-"""Import, export and backup of contacts, mixed into the contact list's admin (``contacts.admin.UserAdmin``).
+"""Import and export of contacts, mixed into the contact list's admin (``contacts.admin.UserAdmin``).
 
 The admin only parses input and presents results: the import's steps and their rules are in
-:mod:`contacts.importing.workflow`, starting backups in :func:`contacts.backups.contact_backup_start`,
-the work in :mod:`contacts.importing`, :mod:`contacts.exports` and :mod:`contacts.backups`, run by the
-tasks of :mod:`contacts.tasks` (in the ``imports`` worker; in-process in the embedded default).
+:mod:`contacts.importing.workflow`, the work in :mod:`contacts.importing` and :mod:`contacts.exports`,
+run by the tasks of :mod:`contacts.tasks` (in the ``imports`` worker; in-process in the embedded default).
+The job pages serve other kinds of contact jobs too: a mixin above adds its kinds through ``job_kinds``,
+``job_titles`` and ``job_page`` (the backups of ``workspace.admin``, which read orders and files).
 """
 
 from __future__ import annotations
@@ -24,14 +25,13 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import select_template
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.text import format_lazy, slugify
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from portal.models import BackgroundJob
 
-from . import backups, exports, tasks
+from . import exports, tasks
 from .importing import COLUMNS, TEMPLATE_HEADINGS, workflow
 from .importing.parsing import MAX_FILE_BYTES, MAX_LINES
 
@@ -82,7 +82,7 @@ class ContactImportForm(forms.Form):
 
 
 class ContactImportExportAdminMixin:
-    """Buttons on the contact list (import, template, export), export and backup actions, job pages."""
+    """Buttons on the contact list (import, template, export), export actions, job pages."""
 
     # Rendered around the list's own template (``contacts.admin.UserAdmin.change_list_template``),
     # which it extends: both sets of buttons show, neither class has to know the other's template.
@@ -104,9 +104,6 @@ class ContactImportExportAdminMixin:
                 "jobs/<int:job_id>/activations/",
                 wrap(self.contact_import_activations_view),
                 name=f"{prefix}_import_activations",
-            ),
-            path(
-                "jobs/<int:job_id>/download/", wrap(self.contact_backup_download_view), name=f"{prefix}_backup_download"
             ),
         ]
         return urls + super().get_urls()
@@ -187,7 +184,7 @@ class ContactImportExportAdminMixin:
         return response
 
     def contact_job_view(self, request, job_id: int):
-        job = self._job_for(request, job_id, (*IMPORT_KINDS, tasks.KIND_BACKUP))
+        job = self._job_for(request, job_id, self.job_kinds())
         done, total = tasks.job_progress(job)
         context = self._context(
             request,
@@ -209,10 +206,25 @@ class ContactImportExportAdminMixin:
             context["activations_url"] = self._url("import_activations", job.pk)
             context["activations_job"] = workflow.activations_job_of_import(job)
             context["not_registered_url"] = context["changelist_url"] + "?state__exact=not_registered"
-        elif job.kind == tasks.KIND_BACKUP:
-            context["download_url"] = self._url("backup_download", job.pk)
-            return TemplateResponse(request, "admin/contacts/backup_job.html", context)
+        elif job.kind not in IMPORT_KINDS:
+            return self.job_page(request, job, context)
         return TemplateResponse(request, "admin/contacts/import_job.html", context)
+
+    # --- Other kinds of jobs: what a mixin above adds (``workspace.admin``) --------------------------
+
+    def job_kinds(self) -> tuple[str, ...]:
+        return IMPORT_KINDS
+
+    def job_titles(self) -> dict[str, str]:
+        return {
+            tasks.KIND_IMPORT_PREVIEW: _("Import contacts: preview"),
+            tasks.KIND_IMPORT: _("Import contacts: result"),
+            tasks.KIND_IMPORT_ACTIVATIONS: _("Invitations to the imported contacts"),
+        }
+
+    def job_page(self, request, job: BackgroundJob, context: dict) -> TemplateResponse:
+        """The page of a job of a kind added above; ``context`` holds the progress and the report."""
+        raise PermissionDenied
 
     @staticmethod
     def _samples(job: BackgroundJob) -> list[tuple[list, str]]:
@@ -224,15 +236,10 @@ class ContactImportExportAdminMixin:
         return list(zip((result.get("created_sample"), result.get("updated_sample")), headings, strict=True))
 
     def _job_title(self, job: BackgroundJob) -> str:
-        return {
-            tasks.KIND_IMPORT_PREVIEW: _("Import contacts: preview"),
-            tasks.KIND_IMPORT: _("Import contacts: result"),
-            tasks.KIND_IMPORT_ACTIVATIONS: _("Invitations to the imported contacts"),
-            tasks.KIND_BACKUP: _("Backup of a contact’s data"),
-        }[job.kind]
+        return self.job_titles()[job.kind]
 
     def contact_job_status_view(self, request, job_id: int):
-        job = self._job_for(request, job_id, (*IMPORT_KINDS, tasks.KIND_BACKUP))
+        job = self._job_for(request, job_id, self.job_kinds())
         done, total = tasks.job_progress(job)
         return JsonResponse(
             {
@@ -275,7 +282,7 @@ class ContactImportExportAdminMixin:
     def get_actions(self, request):
         actions = super().get_actions(request)
         if self.has_export_permission(request):
-            for name in ("export_selected_csv", "export_selected_xlsx", "backup_selected"):
+            for name in ("export_selected_csv", "export_selected_xlsx"):
                 actions[name] = self.get_action(name)
         return actions
 
@@ -316,38 +323,3 @@ class ContactImportExportAdminMixin:
         response = StreamingHttpResponse(exports.csv_chunks(queryset), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{exports.export_filename("csv")}"'
         return response
-
-    # --- Backup -------------------------------------------------------------------------------
-
-    @admin.action(description=gettext_lazy("Back up the data of the selected contacts (ZIP)"))
-    def backup_selected(self, request, queryset):
-        try:
-            jobs = backups.contact_backup_start(contacts=queryset, by=request.user)
-        except backups.ContactBackupRefused as refused:
-            self.message_user(request, refused.message, messages.ERROR)
-            return None
-        if len(jobs) == 1:
-            return HttpResponseRedirect(self._url("job", jobs[0].pk))
-        links = format_html_join(
-            ", ", '<a href="{}">{}</a>', ((self._url("job", job.pk), job.payload["contact"]) for job in jobs)
-        )
-        self.message_user(
-            request,
-            format_html(
-                "{} {}",
-                ngettext("%(count)s backup is being prepared:", "%(count)s backups are being prepared:", len(jobs))
-                % {"count": len(jobs)},
-                links,
-            ),
-            messages.SUCCESS,
-        )
-        return None
-
-    def contact_backup_download_view(self, request, job_id: int):
-        job = self._job_for(request, job_id, (tasks.KIND_BACKUP,))
-        if job.status != BackgroundJob.Status.DONE or not job.result_file:
-            return HttpResponseRedirect(self._url("job", job.pk))
-        filename = (job.result or {}).get("filename") or f"{slugify(job.payload.get('contact', 'contact'))}.zip"
-        return FileResponse(
-            job.result_file.open("rb"), as_attachment=True, filename=filename, content_type="application/zip"
-        )

@@ -12,8 +12,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from orders.models import Order
-
+from . import deletion
 from .models import LINK_STATES, TermsOfService, User
 from .tokens import activation_token, invitation_token, link_lifetime, uid_for
 
@@ -69,34 +68,31 @@ def contacts_for_admin() -> QuerySet[User]:
 @dataclass
 class DeletionPlan:
     contacts: list[User]
-    orders_to_delete: dict[int, list[Order]] = field(default_factory=dict)
-    blocking_orders: list[Order] = field(default_factory=list)
+    #: the rows that go with each contact and those that block the deletion, from the cascades
+    #: registered in ``contacts.deletion`` (today: the contact's orders)
+    orders_to_delete: dict[int, list] = field(default_factory=dict)
+    blocking_orders: list = field(default_factory=list)
 
     @property
     def order_count(self) -> int:
         return sum(len(orders) for orders in self.orders_to_delete.values())
 
     @property
-    def rows(self) -> list[tuple[User, list[Order]]]:
+    def rows(self) -> list[tuple[User, list]]:
         return [(contact, self.orders_to_delete.get(contact.pk, [])) for contact in self.contacts]
 
 
-def contact_deletion_plan(*, contacts: Iterable[User], blocking_statuses: Iterable[str]) -> DeletionPlan:
-    """What deleting these contacts would take with it, in two queries whatever their number."""
+def contact_deletion_plan(*, contacts: Iterable[User]) -> DeletionPlan:
+    """What deleting these contacts would take with it, in one query per cascade whatever their number."""
     contacts = list(contacts)
-    blocking_statuses = set(blocking_statuses)
     plan = DeletionPlan(contacts=contacts)
-    grouped: dict[int, list[Order]] = defaultdict(list)
-    orders = (
-        Order.objects.filter(created_by_id__in=[contact.pk for contact in contacts])
-        .only("id", "name", "number", "status", "created_by_id")
-        .order_by("created_by_id", "-created_at", "-id")
-    )
-    for order in orders:
-        if order.status in blocking_statuses:
-            plan.blocking_orders.append(order)
-        else:
-            grouped[order.created_by_id].append(order)
+    grouped: dict[int, list] = defaultdict(list)
+    for cascade in deletion.deletion_cascades():
+        for row in cascade.rows(contact_ids=[contact.pk for contact in contacts]):
+            if cascade.blocks(row):
+                plan.blocking_orders.append(row)
+            else:
+                grouped[row.created_by_id].append(row)
     plan.orders_to_delete = dict(grouped)
     return plan
 

@@ -22,26 +22,21 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orders.models import Order
 from portal.emails import render_templated_email, send_templated_email
 
-from . import selectors
+from . import deletion, selectors
 from .models import LINK_STATES, ContactState, IllegalTransition, TermsOfService, User, UserSession
 
 logger = logging.getLogger(__name__)
 
-# Orders that go with a deleted contact. Anything the shop is working on, or has sent back to the
-# customer, or is on its way, blocks the deletion (see DELETION_BLOCKING_ORDER_STATUSES).
-DELETABLE_ORDER_STATUSES = frozenset(
-    {Order.Status.DRAFT, Order.Status.SUBMITTED, Order.Status.COMPLETED, Order.Status.CANCELLED}
-)
-DELETION_BLOCKING_ORDER_STATUSES = frozenset(set(Order.Status.values) - DELETABLE_ORDER_STATUSES)
-
 
 class ContactDeletionRefused(Exception):
-    """The contacts cannot be deleted: some of their orders are in progress (or something protects them)."""
+    """The contacts cannot be deleted: some of their orders are in progress (or something protects them).
 
-    def __init__(self, *, blocking_orders: list[Order] = (), protected: list[str] = ()):
+    ``blocking_orders``: the rows a registered cascade (``contacts.deletion``) says block the deletion.
+    """
+
+    def __init__(self, *, blocking_orders: list = (), protected: list[str] = ()):
         self.blocking_orders = list(blocking_orders)
         self.protected = list(protected)
         super().__init__("deletion refused")
@@ -313,25 +308,25 @@ def contact_delete(*, contacts: Iterable[User], deleted_by: User | None = None) 
     """Delete the contacts with their draft, submitted, completed and cancelled orders; all or nothing.
 
     Refused (``ContactDeletionRefused`` naming the orders) if any of their orders is accepted,
-    sent back for changes, in production, shipped or ready for pick-up.
+    sent back for changes, in production, shipped or ready for pick-up: the rule is the orders',
+    asked through the cascades registered in ``contacts.deletion``.
     """
     ids = [contact.pk for contact in contacts]
     locked = list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    orders = list(
-        Order.objects.select_for_update().filter(created_by_id__in=ids).only("id", "name", "number", "status")
-    )
-    blocking = [order for order in orders if order.status in DELETION_BLOCKING_ORDER_STATUSES]
+    cascades = [(cascade, list(cascade.rows(contact_ids=ids, lock=True))) for cascade in deletion.deletion_cascades()]
+    blocking = [row for cascade, rows in cascades for row in rows if cascade.blocks(row)]
     if blocking:
         raise ContactDeletionRefused(blocking_orders=blocking)
     if deleted_by is not None:
         LogEntry.objects.log_actions(deleted_by.pk, locked, DELETION, "Contact deleted with its orders.")
     try:
         with transaction.atomic():
-            Order.objects.filter(pk__in=[order.pk for order in orders]).delete()
+            for cascade, rows in cascades:
+                cascade.delete(rows=rows)
             User.objects.filter(pk__in=ids).delete()
     except ProtectedError as error:
         raise ContactDeletionRefused(protected=sorted({str(obj) for obj in error.protected_objects})) from error
-    return DeletionResult(contacts=len(locked), orders=len(orders))
+    return DeletionResult(contacts=len(locked), orders=sum(len(rows) for _cascade, rows in cascades))
 
 
 # --- Terms of service -----------------------------------------------------------------------

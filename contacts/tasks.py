@@ -1,4 +1,4 @@
-"""Contacts work done in the ``imports`` worker: import preview and run, activation requests, backups.
+"""Contacts work done in the ``imports`` worker: import preview and run, activation requests.
 
 Every task takes a ``BackgroundJob`` id, is acknowledged late and is idempotent: a job already done
 is left alone, so a redelivered message does no harm. Progress goes to the cache while the job runs
@@ -22,9 +22,8 @@ logger = logging.getLogger(__name__)
 KIND_IMPORT_PREVIEW = "contacts.import_preview"
 KIND_IMPORT = "contacts.import"
 KIND_IMPORT_ACTIVATIONS = "contacts.import_activations"
-KIND_BACKUP = "contacts.backup"
 
-_TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True, "soft_time_limit": 3300, "time_limit": 3600}
+TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True, "soft_time_limit": 3300, "time_limit": 3600}
 
 
 def progress_key(job_id: int) -> str:
@@ -74,7 +73,7 @@ def run_job(job_id: int, kind: str, work: Callable[[BackgroundJob, Callable[[int
     cache.delete(progress_key(job.pk))
 
 
-@shared_task(**_TASK_OPTIONS)
+@shared_task(**TASK_OPTIONS)
 def import_contacts_preview(job_id: int) -> None:
     """Read the uploaded file and say what importing it would do (writes nothing)."""
     from .importing import contact_import_preview
@@ -85,7 +84,7 @@ def import_contacts_preview(job_id: int) -> None:
     run_job(job_id, KIND_IMPORT_PREVIEW, work)
 
 
-@shared_task(**_TASK_OPTIONS)
+@shared_task(**TASK_OPTIONS)
 def import_contacts(job_id: int) -> None:
     """Import the uploaded file, all or nothing (a re-run of a finished job does nothing)."""
     from .importing import contact_import_run
@@ -96,7 +95,7 @@ def import_contacts(job_id: int) -> None:
     run_job(job_id, KIND_IMPORT, work)
 
 
-@shared_task(**_TASK_OPTIONS)
+@shared_task(**TASK_OPTIONS)
 def import_send_activations(job_id: int) -> None:
     """Send the invitation to every contact of an imported file who is still not registered."""
     from .importing import import_file_emails
@@ -112,14 +111,3 @@ def import_send_activations(job_id: int) -> None:
         )
 
     run_job(job_id, KIND_IMPORT_ACTIVATIONS, work)
-
-
-@shared_task(**_TASK_OPTIONS)
-def backup_contact(job_id: int) -> None:
-    """Build the ZIP of one contact's data and keep it as the job's result file."""
-    from .backups import contact_backup_build
-
-    def work(job, progress):
-        return contact_backup_build(job=job, progress=progress)
-
-    run_job(job_id, KIND_BACKUP, work)

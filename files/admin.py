@@ -4,6 +4,9 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from library.admin import ProductAdmin
+from library.models import Product
+
 from .models import ProductFile
 
 
@@ -32,7 +35,7 @@ class ProductFileDisplayMixin:
 
 
 class ProductFileInline(ProductFileDisplayMixin, admin.TabularInline):
-    """For other apps' admin pages: ``inlines = [ProductFileInline]`` on the product admin."""
+    """A product's files on its admin page (``ProductWithFilesAdmin``)."""
 
     model = ProductFile
     extra = 0
@@ -101,3 +104,14 @@ class ProductFileAdmin(ProductFileDisplayMixin, admin.ModelAdmin):
             filename=clean_file_name(product_file.original_name),
             content_type="application/pdf",
         )
+
+
+# The library sits below files and imports nothing of it: files shows a product's files on the
+# product's admin page by registering the library's admin again with its inline (Django's way of
+# extending another app's admin, as for the user admin).
+admin.site.unregister(Product)
+
+
+@admin.register(Product)
+class ProductWithFilesAdmin(ProductAdmin):
+    inlines = [*ProductAdmin.inlines, ProductFileInline]

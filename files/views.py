@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from library.models import Product
-from portal.views import customer_required
+from portal.access import customer_required
 
 from . import services
 from .forms import ProductFileUploadForm

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from files.admin import ProductFileInline
 from portal.admin_autocomplete import AccountAutocompleteMixin
 
 from .models import Binding, PaperFormat, PaperWeight, PrintType, Product
@@ -63,4 +62,3 @@ class ProductAdmin(AccountAutocompleteMixin, admin.ModelAdmin):
         ),
         (_("History"), {"fields": ("created_by", "created_at", "updated_at")}),
     )
-    inlines = [ProductFileInline]

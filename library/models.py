@@ -143,13 +143,6 @@ class ProductQuerySet(AccountScopedQuerySet):
             query = query.filter(models.Q(pk__in=Product.objects.filter(condition).values("pk")))
         return query
 
-    def with_order_stats(self) -> ProductQuerySet:
-        """Annotate copies ordered and the last time the product went into an order."""
-        return self.annotate(
-            copies_ordered=models.Sum("basket_lines__quantity"),
-            last_ordered_at=models.Max("basket_lines__basket__order__created_at"),
-        )
-
 
 class Product(models.Model):
     """A printable item (book, card, poster) of an account's library, reused from order to order."""

@@ -11,13 +11,12 @@ from django.template.loader import select_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from orders.models import Order
-from portal.ids import parse_id
-from portal.views import customer_required
+from portal.access import customer_required
 
+from . import hooks
 from .forms import ProductForm
 from .models import Product
-from .selectors import product_library, products_most_ordered, products_recent
+from .selectors import product_library
 from .services import product_save
 
 FILES_PARTIAL = "files/_product_files.html"
@@ -37,16 +36,9 @@ def product_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(product_library(user=request.user, text=query), 25).get_page(request.GET.get("page"))
     context = {"page": page, "query": query}
     if not query and page.number == 1:
-        context["recent"] = products_recent(user=request.user)
-        context["best"] = products_most_ordered(user=request.user)
+        highlights = hooks.product_highlights(user=request.user)
+        context["recent"], context["best"] = highlights.recent, highlights.best
     return render(request, "library/list.html", context)
-
-
-def _back_order(request: HttpRequest) -> Order | None:
-    order_id = parse_id(request.GET.get("order"))
-    if order_id is None:
-        return None
-    return Order.objects.visible_to(request.user).filter(pk=order_id).first()
 
 
 @customer_required
@@ -54,7 +46,7 @@ def product_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The product page: its specification (editable) and its files."""
     product = get_object_or_404(Product.objects.visible_to(request.user), pk=pk)
     form = ProductForm(request.POST or None, instance=product)
-    back_order = _back_order(request)
+    back_link = hooks.product_back_link(request)
     if request.method == "POST" and form.is_valid():
         product_save(product=form.instance, user=request.user)
         messages.success(request, _("Product saved."))
@@ -62,7 +54,7 @@ def product_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "product": product,
         "form": form,
-        "back_order": back_order,
+        "back_link": back_link,
         "show_files": _files_partial_exists(),
     }
     return render(request, "library/product.html", context)

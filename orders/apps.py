@@ -7,6 +7,17 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self) -> None:
+        from contacts.deletion import register_deletion_cascade
+        from library import hooks
         from portal.numbering import register_source
 
+        from . import contact_deletion, selectors
+
         register_source(sequence="order", model="orders.Order", field="number")
+
+        # Deleting a contact asks orders which of their orders go with them and which block it.
+        register_deletion_cascade("orders", contact_deletion.ORDERS_CASCADE)
+
+        # The library's pages show what orders knows of its products (the library imports no order).
+        hooks.register_product_highlights("orders", selectors.product_highlights)
+        hooks.register_product_back_link("order", selectors.product_back_to_order)

@@ -106,6 +106,12 @@ class Order(RemembersLoadedValues, models.Model):
         Status.COMPLETED: set(),
         Status.CANCELLED: set(),
     }
+    #: Deleting the contact who created the order takes a draft, submitted, completed or cancelled
+    #: order with them; anything the shop is working on, has sent back to the customer, or is on its
+    #: way blocks the deletion (asked by contacts through ``orders.contact_deletion``).
+    CONTACT_DELETION_BLOCKING_STATUSES = frozenset(
+        set(Status.values) - {Status.DRAFT, Status.SUBMITTED, Status.COMPLETED, Status.CANCELLED}
+    )
 
     account = models.ForeignKey(
         "contacts.Account", verbose_name=_("account"), related_name="orders", on_delete=models.CASCADE

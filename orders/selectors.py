@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Max, Prefetch, QuerySet, Sum
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from contacts.models import User
+from library.hooks import BackLink, ProductHighlights
+from library.models import Product
+from portal.ids import parse_id
 
 from .models import Address, BasketLine, Bookseller, Order, OrderStatusChange, ShippingBasket
 
@@ -68,3 +74,40 @@ def booksellers_matching(*, text: str, limit: int = 20) -> list[Bookseller]:
     if text.strip():
         booksellers = booksellers.matching(text)
     return list(booksellers.order_by("name", "id")[:limit])
+
+
+# --- What the library's pages show of the orders (registered in orders.apps) -------------------
+
+
+def _with_order_stats(products: QuerySet[Product]) -> QuerySet[Product]:
+    """Annotate copies ordered and the last time the product went into an order."""
+    return products.annotate(
+        copies_ordered=Sum("basket_lines__quantity"),
+        last_ordered_at=Max("basket_lines__basket__order__created_at"),
+    )
+
+
+def products_recent(*, user: User, limit: int = 10) -> list[Product]:
+    """The last products put into an order (or created, when never ordered)."""
+    products = _with_order_stats(Product.objects.visible_to(user))
+    return list(products.order_by(F("last_ordered_at").desc(nulls_last=True), "-updated_at", "-id")[:limit])
+
+
+def products_most_ordered(*, user: User, limit: int = 20) -> list[Product]:
+    products = _with_order_stats(Product.objects.visible_to(user)).filter(copies_ordered__gt=0)
+    return list(products.order_by("-copies_ordered", "-id")[:limit])
+
+
+def product_highlights(*, user: User) -> ProductHighlights:
+    return ProductHighlights(recent=products_recent(user=user), best=products_most_ordered(user=user))
+
+
+def product_back_to_order(*, request: HttpRequest, value: str) -> BackLink | None:
+    """A product page opened from one of the reader's orders (``?order=<id>``) links back to its baskets."""
+    order_id = parse_id(value)
+    if order_id is None:
+        return None
+    order = Order.objects.visible_to(request.scope).filter(pk=order_id).only("pk").first()
+    if order is None:
+        return None
+    return BackLink(url=reverse("orders:baskets", args=[order.pk]), label=_("Back to my order"))

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from library.forms import ProductForm
 from library.models import Product
-from library.selectors import product_library, products_most_ordered, products_recent
+from library.selectors import product_library
+from portal.access import customer_required
 from portal.ids import parse_id
-from portal.views import customer_required
 
 from . import selectors, services
 from .forms import BASKET_FORMS, AddressBasketForm, OrderNameForm, QuantityForm
@@ -264,8 +264,8 @@ def line_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         "basket": basket,
         "query": query,
         "found": found,
-        "recent": products_recent(user=request.user),
-        "best": products_most_ordered(user=request.user),
+        "recent": selectors.products_recent(user=request.user),
+        "best": selectors.products_most_ordered(user=request.user),
         "refused": refused,
         "step": "baskets",
     }

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "files",
     "quotes",
     "subscriptions",
+    "workspace",
 ]
 
 MIDDLEWARE = [

@@ -13,10 +13,9 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 
 portal_patterns = [
-    path("", views.dashboard_view, name="dashboard"),
-    path("warehouse/", views.warehouse_view, name="warehouse"),
-    path("search/", views.placeholder_view, {"title": _("Search")}, name="search"),
     path("language/", views.language_switch_view, name="language_switch"),
+    # The shell's pages (dashboard, warehouse, search) keep their ``portal:`` names.
+    path("", include("workspace.urls")),
 ]
 
 urlpatterns = [

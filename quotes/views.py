@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from orders.models import Order
-from portal.views import customer_required
+from portal.access import customer_required
 
 from . import services
 from .documents import render_quote_pdf

@@ -65,7 +65,7 @@ def test_import_task_runs_once_even_if_delivered_twice():
 
 
 def test_a_job_of_another_kind_is_not_run():
-    job = job_for(tasks.KIND_BACKUP, many(1))
+    job = job_for(tasks.KIND_IMPORT_PREVIEW, many(1))
     tasks.import_contacts(job.pk)
     job.refresh_from_db()
     assert job.status == BackgroundJob.Status.QUEUED
@@ -93,7 +93,6 @@ def test_the_tasks_go_to_the_imports_queue(settings):
         tasks.import_contacts_preview,
         tasks.import_contacts,
         tasks.import_send_activations,
-        tasks.backup_contact,
     ):
         route = app.amqp.router.route({}, task.name)
         assert route["queue"].name == "imports", task.name

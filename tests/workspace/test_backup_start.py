@@ -7,11 +7,11 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from contacts import tasks
-from contacts.backups import MAX_BACKUPS_AT_ONCE, ContactBackupRefused, contact_backup_start
 from contacts.models import User
 from portal.models import BackgroundJob
 from tests.factories import StaffUserFactory, UserFactory
+from workspace import tasks
+from workspace.backups import MAX_BACKUPS_AT_ONCE, ContactBackupRefused, contact_backup_start
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """Backup of one contact's data: a ZIP with their profile, their orders and the orders' files.
 
 Staff start backups with ``contact_backup_start`` (a ``BackgroundJob`` row per contact, its task queued
-once the row is committed); ``contacts.tasks.backup_contact`` runs ``contact_backup_build`` in the
+once the row is committed); ``workspace.tasks.backup_contact`` runs ``contact_backup_build`` in the
 ``imports`` worker.
 
 Layout of the archive::
@@ -38,13 +38,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from contacts.models import User
 from files.models import ProductFile
 from library.models import Product
 from orders.models import BasketLine, Order, ShippingBasket
 from portal.models import BackgroundJob
 
 from . import tasks
-from .models import User
 
 #: Each backup copies every file of the contact's orders: staff start this many at most at once.
 MAX_BACKUPS_AT_ONCE = 20

@@ -10,13 +10,13 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from contacts.backups import backup_filename, safe_component
-from contacts.tasks import KIND_BACKUP, backup_contact
 from files.models import ProductFile
 from library.models import Product
 from orders.models import BasketLine, Order, ShippingBasket
 from portal.models import BackgroundJob
 from tests.factories import AccountFactory, UserFactory
+from workspace.backups import backup_filename, safe_component
+from workspace.tasks import KIND_BACKUP, backup_contact
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +165,11 @@ def test_staff_without_the_view_permission_cannot_download(client, ana, orders):
     job = build(ana)
     client.force_login(UserFactory(is_staff=True, account=None))
     assert client.get(reverse("admin:contacts_user_backup_download", args=[job.pk])).status_code == 403
+
+
+def test_the_backup_task_goes_to_the_imports_queue():
+    from portal.celery import app
+
+    route = app.amqp.router.route({}, backup_contact.name)
+    assert route["queue"].name == "imports"
+    assert backup_contact.acks_late

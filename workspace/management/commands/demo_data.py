@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from portal.demo import DEMO_PASSWORD, load_demo_data
+from workspace.demo import DEMO_PASSWORD, load_demo_data
 
 
 class Command(BaseCommand):

@@ -1,0 +1,63 @@
+"""What higher apps add to the library's pages, registered from their ``AppConfig.ready()``.
+
+The library sits below files and orders and imports neither (the layers in pyproject.toml). Orders
+knows which products were put into an order last and most, and the order a product page was opened
+from: it registers a provider for each here, and the library's pages show what they are given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+
+from .models import Product
+
+
+@dataclass(frozen=True)
+class BackLink:
+    """Where a product page opened from another page goes back to ("← Back to my order")."""
+
+    url: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ProductHighlights:
+    recent: list[Product]
+    best: list[Product]
+
+
+HighlightsProvider = Callable[..., ProductHighlights]
+BackLinkProvider = Callable[..., BackLink | None]
+
+_highlights: dict[str, HighlightsProvider] = {}
+_back_links: dict[str, BackLinkProvider] = {}
+
+
+def register_product_highlights(name: str, provider: HighlightsProvider) -> None:
+    """``provider(user=...)`` gives the reader's last and most ordered products, for the library's list."""
+    _highlights[name] = provider
+
+
+def register_product_back_link(parameter: str, provider: BackLinkProvider) -> None:
+    """A product page asked with ``?<parameter>=<value>`` shows ``provider(request=..., value=...)``'s link."""
+    _back_links[parameter] = provider
+
+
+def product_highlights(*, user) -> ProductHighlights:
+    """What the last provider registered gives, or no highlights when no app offers any."""
+    if not _highlights:
+        return ProductHighlights(recent=[], best=[])
+    return next(reversed(_highlights.values()))(user=user)
+
+
+def product_back_link(request: HttpRequest) -> BackLink | None:
+    for parameter, provider in _back_links.items():
+        value = request.GET.get(parameter, "")
+        if value:
+            link = provider(request=request, value=value)
+            if link is not None:
+                return link
+    return None
