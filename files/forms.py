@@ -17,6 +17,7 @@ class ProductFileUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type of file"), choices=[("", _("Choose a type")), *FileKind.choices])
     file = forms.FileField(
         label=_("PDF file"),
+        allow_empty_file=True,  # A file of zero bytes gets the PDF intake's own message.
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 

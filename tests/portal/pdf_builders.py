@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import zlib
 
@@ -116,7 +117,7 @@ def html_polyglot() -> bytes:
     return b"<html><body><script>alert(1)</script>\n" + good_pdf() + b"\n</body></html>\n"
 
 
-def xref_stream_bomb(inflated_bytes: int = (1024**3) + 1, path=None) -> bytes:
+def xref_stream_bomb(inflated_bytes: int = (1024**3) + 1) -> bytes:
     """A PDF of about a megabyte whose cross-reference stream inflates to more than ``inflated_bytes``."""
     compressor = zlib.compressobj(9)
     chunk = bytes(1024 * 1024)
@@ -181,3 +182,14 @@ def object_stream_bomb(inflated_bytes: int = (1024**3) + 1) -> bytes:
     body += b"5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n" % len(xref)
     body += xref + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start
     return bytes(body)
+
+
+@functools.cache
+def cached_xref_stream_bomb() -> bytes:
+    """Made once per test run (compressing a gigabyte takes a few seconds)."""
+    return xref_stream_bomb()
+
+
+@functools.cache
+def cached_object_stream_bomb() -> bytes:
+    return object_stream_bomb()
