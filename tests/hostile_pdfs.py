@@ -492,8 +492,10 @@ _KINDS: list[tuple[str, Callable[[], bytes], str | None, str]] = [
     (
         "page-tree-cyclic.pdf",
         _cyclic_tree,
-        "damaged",
-        "a /Pages node whose kid is the root again: a loop is a broken structure, not a complex one",
+        "too_complex",
+        "a /Pages node whose kid is the root again: the intake walks the tree itself, bounded, and refuses a "
+        "node met twice as it refuses 10,000 levels (a tree it cannot walk within its bounds), not as damage, "
+        "since the file reads without any repair",
     ),
     (
         "polyglot-html.pdf",

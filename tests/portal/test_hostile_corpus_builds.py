@@ -77,8 +77,9 @@ def _open_lazily(item):
 
 
 def test_the_corpus_is_written_in_under_20_seconds(hostile_corpus_build):
+    """CPU seconds of this process: the wall clock of a shared machine says more about the neighbours."""
     corpus, seconds = hostile_corpus_build
-    assert seconds < 20, f"writing the corpus took {seconds:.1f} s"
+    assert seconds < 20, f"writing the corpus took {seconds:.1f} s of CPU"
     assert len(corpus) >= 27
     assert all(item.path.exists() for item in corpus.values())
 
