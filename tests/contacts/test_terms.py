@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from contacts import services
 from contacts.models import TermsOfService, User
+from portal.pdf_intake import Problem, problem_message
 from tests.contacts.factories import ActiveContactFactory
 from tests.factories import StaffUserFactory
 from tests.portal import pdf_builders
@@ -80,10 +81,8 @@ def test_the_admin_refuses_terms_with_javascript_next_to_the_field(client):
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["document"] == [
-        "This PDF contains JavaScript or an action that launches a program. A print file never needs them: "
-        "export it again without them."
-    ]
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):
+        assert response.context["adminform"].form.errors["document"] == [problem_message(Problem.ACTIVE_CONTENT)]
     assert not TermsOfService.objects.exists()
 
 
