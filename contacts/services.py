@@ -20,9 +20,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from portal.emails import render_templated_email, send_templated_email
+from portal.pdf_intake import inspect_upload, problem_message
 
 from . import deletion, selectors
 from .models import LINK_STATES, ContactState, IllegalTransition, TermsOfService, User, UserSession
@@ -333,19 +333,25 @@ def contact_delete(*, contacts: Iterable[User], deleted_by: User | None = None) 
 
 
 def validate_pdf(document: UploadedFile) -> None:
-    """A PDF by its content (``%PDF-``), whatever its name or declared type."""
-    position = document.tell() if hasattr(document, "tell") else 0
-    document.seek(0)
-    head = document.read(5)
-    document.seek(position)
-    if head != b"%PDF-":
-        raise ValidationError(_("This file is not a PDF."), code="not_pdf")
+    """The terms are judged by the kernel's PDF intake, like every PDF the portal takes: by content,
+    in its limited child process. Every customer opens them, so JavaScript and launch actions, like a
+    damaged, encrypted or too complex file, are refused (``ValidationError`` with the intake's code)."""
+    verdict = inspect_upload(document)
+    if verdict.problem:
+        raise ValidationError(problem_message(verdict.problem), code=verdict.problem)
+
+
+def terms_publish(*, document: UploadedFile, version_label: str, published_by: User | None) -> TermsOfService:
+    """New terms: every contact's acceptance is reset in one UPDATE, so all must accept them again.
+
+    The file is judged first (in the intake's child process), outside the transaction.
+    """
+    validate_pdf(document)
+    return _terms_store(document=document, version_label=version_label, published_by=published_by)
 
 
 @transaction.atomic
-def terms_publish(*, document: UploadedFile, version_label: str, published_by: User | None) -> TermsOfService:
-    """New terms: every contact's acceptance is reset in one UPDATE, so all must accept them again."""
-    validate_pdf(document)
+def _terms_store(*, document: UploadedFile, version_label: str, published_by: User | None) -> TermsOfService:
     terms = TermsOfService(version_label=version_label, published_by=published_by, published_at=timezone.now())
     terms.document.save(document.name.rsplit("/", 1)[-1] or "terms.pdf", document, save=False)
     terms.save()

@@ -2,8 +2,9 @@
 
 The checks run in a child process (``python -m files.preflight``) that limits its own memory and
 CPU before it opens the file, and the parent kills it after a wall-clock limit: a hostile PDF ends
-with a verdict, never with a stuck worker. Reasons are codes with parameters, so the portal renders
-them in the reader's language (``files/reports.py``).
+with a verdict, never with a stuck worker. The child machinery is the kernel's PDF intake
+(``portal.pdf_intake``), which also judged the file before it was stored. Reasons are codes with
+parameters, so the portal renders them in the reader's language (``files/reports.py``).
 """
 
 from __future__ import annotations
@@ -11,23 +12,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
-import subprocess
 import sys
 from dataclasses import dataclass
-from pathlib import Path
+
+from portal.pdf_intake.checks import SIGNATURE_WINDOW, Problem, has_pdf_signature, limit_self, peak_rss_kb
+from portal.pdf_intake.runner import module_command, run_child
 
 PT_TO_MM = 25.4 / 72
 BLEED_MM = 3.0
 # Rounding in design software: a page 0.4 mm off is still the format ordered.
 TOLERANCE_MM = 1.0
 COVER_PAGE_COUNTS = (1, 2, 4)
-SIGNATURE = b"%PDF-"
-SIGNATURE_WINDOW = 1024  # PDF readers accept the header anywhere in the first kilobyte.
 
 # What the parent runs as the child: a module executed with ``python -m``. Tests point it elsewhere.
 CHECK_MODULE = "files.preflight"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class Verdict:
@@ -35,17 +33,6 @@ class Verdict:
     WARNINGS = "warnings"
     FAILED = "failed"
     ERROR = "error"
-
-
-class Problem:
-    """Why an upload is refused before anything is stored."""
-
-    NOT_PDF = "not_pdf"
-    ENCRYPTED = "encrypted"
-    DAMAGED = "damaged"
-    NO_PAGES = "no_pages"
-    TIMEOUT = "timeout"
-    CRASHED = "crashed"
 
 
 @dataclass(frozen=True)
@@ -56,10 +43,6 @@ class Expectation:
     page_count: int | None = None
     width_mm: float | None = None
     height_mm: float | None = None
-
-
-def has_pdf_signature(head: bytes) -> bool:
-    return SIGNATURE in head[:SIGNATURE_WINDOW]
 
 
 def read_head(path: str | os.PathLike) -> bytes:
@@ -86,20 +69,6 @@ def _open(path: str):
         pdf.close()
         return None, Problem.ENCRYPTED
     return pdf, None
-
-
-def inspect(path: str) -> dict:
-    """The quick check made on upload: a PDF, readable, not encrypted, with pages."""
-    pdf, problem = _open(path)
-    if problem:
-        return {"problem": problem, "page_count": None}
-    try:
-        count = len(pdf.pages)
-    except Exception:
-        return {"problem": Problem.DAMAGED, "page_count": None}
-    finally:
-        pdf.close()
-    return {"problem": None if count else Problem.NO_PAGES, "page_count": count}
 
 
 def _reason(level: str, code: str, **params) -> dict:
@@ -233,33 +202,9 @@ def check(path: str, expectation: Expectation) -> dict:
 # --- The child process and its parent -----------------------------------------------------------
 
 
-def _limit_self(memory_bytes: int, cpu_seconds: int) -> None:
-    if memory_bytes:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    if cpu_seconds:
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
-def peak_rss_kb() -> int:
-    """This process's peak resident memory since it started the check's program.
-
-    ``ru_maxrss`` would include the parent's peak from before ``exec`` (Linux keeps it), so read VmHWM.
-    """
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Preflight a print PDF and print the report as JSON.")
     parser.add_argument("path")
-    parser.add_argument("--mode", choices=["check", "inspect"], default="check")
     parser.add_argument("--kind", default="interior")
     parser.add_argument("--pages", type=int)
     parser.add_argument("--width", type=float)
@@ -267,12 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-limit", type=int, default=0, help="bytes of address space")
     parser.add_argument("--cpu-limit", type=int, default=0, help="seconds of CPU")
     args = parser.parse_args(argv)
-    _limit_self(args.memory_limit, args.cpu_limit)
+    limit_self(args.memory_limit, args.cpu_limit)
     try:
-        if args.mode == "inspect":
-            result = inspect(args.path)
-        else:
-            result = check(args.path, Expectation(args.kind, args.pages, args.width, args.height))
+        result = check(args.path, Expectation(args.kind, args.pages, args.width, args.height))
     except MemoryError:
         result = {"crash": "memory"}
     result["max_rss_kb"] = peak_rss_kb()
@@ -283,35 +225,22 @@ def main(argv: list[str] | None = None) -> int:
 def run_limited(
     path: str | os.PathLike,
     *,
-    mode: str = "check",
     expectation: Expectation | None = None,
     timeout: float = 60,
     memory_bytes: int = 512 * 1024 * 1024,
 ) -> dict:
-    """Run ``inspect`` or ``check`` in a child process; a child that overruns or dies gives a result too.
+    """Run ``check`` in a child process; a child that overruns or dies gives a result too.
 
     Returns the child's result, or ``{"crash": "timeout" | "crashed"}``.
     """
     expectation = expectation or Expectation()
-    command = [sys.executable, "-m", CHECK_MODULE, os.path.abspath(path), "--mode", mode, "--kind", expectation.kind]
+    command = [*module_command(CHECK_MODULE), os.path.abspath(path), "--kind", expectation.kind]
     for flag, value in (("--pages", expectation.page_count), ("--width", expectation.width_mm)):
         if value:
             command += [flag, str(value)]
     if expectation.height_mm:
         command += ["--height", str(expectation.height_mm)]
-    command += ["--memory-limit", str(memory_bytes), "--cpu-limit", str(max(1, int(timeout)))]
-    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(PROJECT_ROOT)}
-    try:
-        completed = subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
-            command, capture_output=True, timeout=timeout, cwd=PROJECT_ROOT, env=environment, check=False
-        )
-    except subprocess.TimeoutExpired:
-        return {"crash": "timeout"}
-    try:
-        return json.loads(completed.stdout)
-    except ValueError:
-        # Killed by its CPU limit (SIGXCPU), its memory limit or a crash in the PDF library.
-        return {"crash": "timeout" if completed.returncode in (-24, -9) else "crashed"}
+    return run_child(command, timeout=timeout, memory_bytes=memory_bytes)
 
 
 def result_as_report(result: dict) -> dict:

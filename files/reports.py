@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from .preflight import Problem
+from portal.pdf_intake import problem_message
 
 # Messages with a page count take their plural form from the ``count`` parameter.
 REASONS = {
@@ -83,21 +82,10 @@ def render_report(report: dict) -> list[Reason]:
 
 
 def refusal_message(problem: str, *, max_bytes: int | None = None, max_files: int | None = None) -> str:
-    """Why an upload was refused, as shown next to the file field."""
-    messages = {
-        Problem.NOT_PDF: _("This file is not a PDF. Only PDF files are accepted, whatever their name."),
-        Problem.ENCRYPTED: _("This PDF is encrypted or protected by a password. Send it without protection."),
-        Problem.DAMAGED: _("This PDF is damaged and cannot be read. Export it again from your software."),
-        Problem.NO_PAGES: _("This PDF has no page."),
-        Problem.TIMEOUT: _("This PDF could not be read in time. Export it again or contact us."),
-        Problem.CRASHED: _("This PDF could not be read. Export it again or contact us."),
-        "too_large": _("This file is larger than the %(max)s allowed."),
-        "empty": _("This file is empty."),
-        "too_many": _("A product holds at most %(max)d files. Delete or replace one first."),
-    }
-    message = messages.get(problem, messages[Problem.CRASHED])
-    if problem == "too_large":
-        return str(message) % {"max": filesizeformat(max_bytes or 0)}
+    """Why an upload was refused, as shown next to the file field: the PDF intake's one message per
+    problem, and the product's own limit on its number of files."""
     if problem == "too_many":
-        return str(message) % {"max": max_files or 0}
-    return str(message)
+        return str(_("A product holds at most %(max)d files. Delete or replace one first.")) % {"max": max_files or 0}
+    if problem == "too_large":
+        return problem_message(problem, max=max_bytes or 0)
+    return problem_message(problem)

@@ -252,9 +252,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Product files (PDF): largest upload, stopped while it streams; limits of the checks' child processes.
 PRODUCT_FILE_MAX_BYTES = env_int("PRODUCT_FILE_MAX_BYTES", 2 * 1024**3)
-PRODUCT_FILE_INSPECT_TIMEOUT = env_int("PRODUCT_FILE_INSPECT_TIMEOUT", 30)
 PREFLIGHT_TIME_LIMIT = env_int("PREFLIGHT_TIME_LIMIT", 60)
 PREFLIGHT_MEMORY_LIMIT = env_int("PREFLIGHT_MEMORY_LIMIT", 512 * 1024 * 1024)
+# The one PDF intake (portal.pdf_intake), the same on every path that takes a PDF: the limits of its
+# child process (a verdict within 10 s, whatever the file) and the bounds of an acceptable PDF.
+PDF_INTAKE_TIMEOUT = env_int("PDF_INTAKE_TIMEOUT", 8)
+PDF_INTAKE_MEMORY_LIMIT = env_int("PDF_INTAKE_MEMORY_LIMIT", 512 * 1024 * 1024)
+PDF_MAX_PAGES = env_int("PDF_MAX_PAGES", 10_000)
+PDF_MAX_OBJECTS = env_int("PDF_MAX_OBJECTS", 500_000)
 
 STORAGE_BACKEND = env("STORAGE_BACKEND", "local")
 if STORAGE_BACKEND == "s3":

@@ -16,9 +16,20 @@ def pytest_addoption(parser):
         default=False,
         help="Run the tests marked 'services' (PostgreSQL, Redis, a real Celery worker).",
     )
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        default=False,
+        help="Run the tests marked 'slow' (also run with --services).",
+    )
 
 
 def pytest_collection_modifyitems(config, items):
+    if not (config.getoption("--slow") or config.getoption("--services")):
+        slow = pytest.mark.skip(reason="slow: run with --slow (or --services, as make test-services does)")
+        for item in items:
+            if "slow" in item.keywords:
+                item.add_marker(slow)
     if config.getoption("--services"):
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL, Redis and a Celery worker: run `make test-services`")
@@ -89,3 +100,22 @@ def customer_client(client, customer):
 def outbox():
     mail.outbox.clear()
     return mail.outbox
+
+
+@pytest.fixture(scope="session")
+def hostile_corpus_build(tmp_path_factory):
+    """The hostile-PDF corpus (tests/hostile_pdfs.py), written once per test session (per xdist
+    worker): (dict name -> HostileFile, CPU seconds the writing took)."""
+    import time
+
+    from tests.hostile_pdfs import build_corpus
+
+    started = time.process_time()
+    corpus = build_corpus(tmp_path_factory.mktemp("hostile-pdfs"))
+    return {item.name: item for item in corpus}, time.process_time() - started
+
+
+@pytest.fixture(scope="session")
+def hostile_corpus(hostile_corpus_build):
+    """The hostile-PDF corpus as a dict name -> HostileFile (see tests/hostile_pdfs.py)."""
+    return hostile_corpus_build[0]

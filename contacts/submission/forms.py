@@ -24,8 +24,9 @@ from library.models import (
     Product,
 )
 from portal.fields import NameFormField
+from portal.pdf_intake import PdfUploadHandler
 
-from .services import JobSettings, refusal_message
+from .services import JobSettings, Refusal, refusal_message
 
 MB = 1024 * 1024
 
@@ -68,6 +69,7 @@ class SubmissionForm(forms.Form):
     )
     pdf = forms.FileField(
         label=_("Your PDF file"),
+        allow_empty_file=True,  # A file of zero bytes gets the PDF intake's own message.
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
     remarks = forms.CharField(
@@ -81,8 +83,12 @@ class SubmissionForm(forms.Form):
         "print_type": PrintType,
     }
 
-    def __init__(self, *args, link: SubmissionLink, max_bytes: int, upload_refusal: str | None = None, **kwargs):
+    def __init__(
+        self, *args, link: SubmissionLink, max_bytes: int, upload_handler: PdfUploadHandler | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        self.link = link
+        self.upload_handler = upload_handler
         self.custom_format_ids: list[str] = []
         # One query per catalogue: the entries are read once, both to drop an empty list and to render it.
         for name, model in self.CATALOGUES.items():
@@ -101,8 +107,24 @@ class SubmissionForm(forms.Form):
             self.fields.pop("width_mm", None)
             self.fields.pop("height_mm", None)
         self.fields["pdf"].help_text = _("A PDF of at most %(size)s.") % {"size": _megabytes(max_bytes)}
-        if upload_refusal:
-            self.fields["pdf"].error_messages["required"] = refusal_message(upload_refusal, link)
+        if upload_handler is not None and (upload_handler.problem or upload_handler.unexpected_files):
+            # The file was stopped on its way in: say why rather than "this field is required".
+            self.fields["pdf"].required = False
+
+    def clean_pdf(self):
+        """What the streaming intake refused (size, quota, signature, zero bytes); the content is
+        judged by the service, in the intake's child process."""
+        upload = self.cleaned_data.get("pdf")
+        handler = self.upload_handler
+        if handler is None:
+            return upload
+        if handler.unexpected_files:
+            raise ValidationError(refusal_message(Refusal.UNEXPECTED_FIELD, self.link), code="unexpected_field")
+        if handler.problem:
+            raise ValidationError(refusal_message(handler.problem, self.link), code=handler.problem)
+        if upload is not None:
+            upload.sha256 = handler.sha256
+        return upload
 
     def clean(self):
         cleaned = super().clean()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from library.models import Binding, PaperFormat, PaperWeight, PrintType, Product
 from orders.models import Order, ShippingBasket
 from orders.services import basket_save, line_add, order_create_draft, order_submit_for_visitor
 from portal.emails import send_templated_email
+from portal.pdf_intake import Problem, inspect_upload, problem_message
 
 from .selectors import (
     Unavailable,
@@ -30,7 +32,6 @@ from .selectors import (
     submission_link_url,
     submission_usage_today,
 )
-from .uploads import PdfProblem, UploadRefusal, pdf_check, sha256_of
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +39,15 @@ STATUS_CHANGE_MESSAGE = "generic link"
 
 
 class Refusal:
+    """The link's own refusals; a refused PDF is refused with the PDF intake's ``Problem`` codes."""
+
     JOBS_PER_DAY = "jobs_per_day"
-    BYTES_PER_JOB = UploadRefusal.TOO_LARGE_FOR_JOB
-    BYTES_PER_DAY = UploadRefusal.TOO_LARGE_FOR_DAY
+    BYTES_PER_JOB = "too_large_for_job"
+    BYTES_PER_DAY = "too_large_for_day"
+    UNEXPECTED_FIELD = "unexpected_field"
+
+
+INTAKE_PROBLEMS = {value for name, value in vars(Problem).items() if name.isupper()}
 
 
 class SubmissionRefused(Exception):
@@ -68,7 +75,9 @@ class SubmissionRefused(Exception):
 
 
 def refusal_message(reason: str, link: SubmissionLink | None) -> str:
-    """The visitor-facing sentence for every refusal, in the active language."""
+    """The visitor-facing sentence for every refusal, in the active language (a refused PDF: the intake's)."""
+    if reason in INTAKE_PROBLEMS:
+        return problem_message(reason, max=link.max_bytes_per_job if link else 0)
     per_job = filesizeformat(link.max_bytes_per_job) if link else ""
     per_day = filesizeformat(link.max_bytes_per_day) if link else ""
     messages = {
@@ -82,13 +91,7 @@ def refusal_message(reason: str, link: SubmissionLink | None) -> str:
             "Please send it again tomorrow, or send a lighter file."
         )
         % {"size": per_day},
-        PdfProblem.NOT_PDF: _("This file is not a PDF. Please export your document as PDF and choose it again."),
-        PdfProblem.UNREADABLE: _("This PDF is damaged and cannot be read. Please export it again."),
-        PdfProblem.ENCRYPTED: _(
-            "This PDF is protected by a password or encryption. Please send it without protection."
-        ),
-        PdfProblem.EMPTY: _("This PDF has no pages."),
-        UploadRefusal.UNEXPECTED_FIELD: _("Send one PDF file only."),
+        Refusal.UNEXPECTED_FIELD: _("Send one PDF file only."),
     }
     return messages.get(reason, _("This link does not accept submissions any more."))
 
@@ -120,7 +123,8 @@ def submission_create(
 ) -> Order:
     """Turn one visitor's PDF and settings into a submitted order of the link's account.
 
-    The file is checked by content before anything is locked or stored. Then, in one transaction,
+    The file is judged by the kernel's PDF intake (in its limited child process, never in this one)
+    before anything is locked or stored. Then, in one transaction,
     the link's row is locked (``select_for_update``) so that simultaneous visitors are counted one
     after the other: today's jobs and bytes are counted since local midnight, every cap is checked,
     the product is created, and the order with its pick-up basket and line is made and submitted
@@ -129,10 +133,11 @@ def submission_create(
     can afford that wait, and it keeps the count and the rows in one atomic step. If anything fails,
     the stored file is removed.
     """
-    problem, page_count = pdf_check(upload.file)
-    if problem:
-        raise SubmissionRefused(problem, field="pdf")
-    sha256 = getattr(upload, "sha256", None) or sha256_of(upload.file)
+    verdict = inspect_upload(upload)
+    if verdict.problem:
+        raise SubmissionRefused(verdict.problem, field="pdf")
+    page_count = verdict.page_count
+    sha256 = getattr(upload, "sha256", None) or _sha256_of(upload)
     size = upload.size
 
     stored_name = ""
@@ -196,6 +201,15 @@ def submission_create(
             ProductFile._meta.get_field("file").storage.delete(stored_name)
         raise
     return order
+
+
+def _sha256_of(upload: UploadedFile, chunk_size: int = 1024 * 1024) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in iter(lambda: upload.read(chunk_size), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 def _notify(*, order: Order, product: Product, product_file: ProductFile, language: str) -> None:

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts.models import SubmissionLink
+from portal.pdf_intake import install_pdf_upload_handler
 
 from .forms import SubmissionForm
 from .selectors import (
@@ -21,8 +22,7 @@ from .selectors import (
     submission_link_unavailable_reason,
     submission_usage_today,
 )
-from .services import SubmissionRefused, submission_create
-from .uploads import LimitedPdfUploadHandler
+from .services import Refusal, SubmissionRefused, submission_create
 
 THANKS_SESSION_KEY = "submission_number"
 
@@ -41,13 +41,16 @@ def submission_create_view(request: HttpRequest, token: str) -> HttpResponse:
     usage = submission_usage_today()
     handler = None
     if request.method == "POST":
-        handler = LimitedPdfUploadHandler(
+        # The kernel's PDF intake streams the file to disk under both quotas (the job's first, so it
+        # names itself when both are the same); the content is judged in its child process.
+        handler = install_pdf_upload_handler(
             request,
             field_name="pdf",
-            max_bytes_per_job=link.max_bytes_per_job,
-            max_bytes_today=link.max_bytes_per_day - usage.bytes,
+            caps={
+                Refusal.BYTES_PER_JOB: link.max_bytes_per_job,
+                Refusal.BYTES_PER_DAY: link.max_bytes_per_day - usage.bytes,
+            },
         )
-        request.upload_handlers.insert(0, handler)
     return _submission_form_view(request, link=link, usage=usage, handler=handler)
 
 
@@ -61,9 +64,7 @@ def _submission_form_view(request: HttpRequest, *, link: SubmissionLink, usage, 
     if request.method != "POST":
         return render(request, "contacts/submission/form.html", {"form": SubmissionForm(**form_kwargs), "link": link})
 
-    form = SubmissionForm(
-        request.POST, request.FILES, upload_refusal=handler.refusal if handler else None, **form_kwargs
-    )
+    form = SubmissionForm(request.POST, request.FILES, upload_handler=handler, **form_kwargs)
     if form.is_valid():
         try:
             order = submission_create(

@@ -16,10 +16,10 @@ from contacts.submission.services import (
     submission_create,
     submission_link_regenerate,
 )
-from contacts.submission.uploads import PdfProblem
 from files.models import ProductFile
 from library.models import Product
 from orders.models import BasketLine, Order, OrderStatusChange, ShippingBasket
+from portal.pdf_intake import Problem
 from tests.contacts.submission_support import (
     encrypted_pdf_bytes,
     job,
@@ -214,9 +214,9 @@ def test_bytes_per_day():
 @pytest.mark.parametrize(
     ("data", "problem"),
     [
-        (b"GIF89a not a pdf at all", PdfProblem.NOT_PDF),
-        (b"%PDF-1.7\nthis is not really a pdf", PdfProblem.UNREADABLE),
-        ("encrypted", PdfProblem.ENCRYPTED),
+        (b"GIF89a not a pdf at all", Problem.NOT_PDF),
+        (b"%PDF-1.7\nthis is not really a pdf", Problem.DAMAGED),
+        ("encrypted", Problem.ENCRYPTED),
     ],
 )
 def test_the_file_is_checked_by_content_before_it_is_stored(settings, data, problem):

@@ -10,10 +10,10 @@ from django.test import Client
 from django.urls import reverse
 
 from contacts.submission.services import submission_link_regenerate
-from contacts.submission.uploads import LimitedPdfUploadHandler
 from files.models import ProductFile
 from library.models import Binding, PaperFormat
 from orders.models import Order
+from portal.pdf_intake import PdfUploadHandler
 from tests.contacts.submission_support import make_link, pdf_bytes, stored_files, upload
 from tests.factories import StaffUserFactory
 
@@ -111,10 +111,10 @@ def test_an_oversized_upload_is_refused_next_to_the_field(client, settings):
     errors = response.context["form"].errors["pdf"]
     assert errors == ["This file is too large: a job may weigh at most 48.8\xa0KB."]
     assert response.context["form"]["name"].value() == "Jeanne Martin"  # the other answers are kept
-    # The guard sat first among the upload handlers and let go at the first chunk past the cap.
+    # The intake's guard sat first among the upload handlers and let go at the first chunk past the cap.
     guard = response.wsgi_request.upload_handlers[0]
-    assert isinstance(guard, LimitedPdfUploadHandler)
-    assert guard.received <= 50_000 + 64 * 1024 < 300_000
+    assert isinstance(guard, PdfUploadHandler)
+    assert guard.size <= 50_000 + 64 * 1024 < 300_000
     assert ProductFile.objects.count() == 0
     assert stored_files(settings.MEDIA_ROOT) == []
 
@@ -149,7 +149,7 @@ def test_a_file_that_is_not_a_pdf_is_refused(client, settings):
     link = make_link()
     response = client.post(url(link), form_data(b"\x89PNG\r\n\x1a\n not a pdf"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.context["form"].errors["pdf"] == [
-        "This file is not a PDF. Please export your document as PDF and choose it again."
+        "This file is not a PDF. Only PDF files are accepted, whatever their name."
     ]
     assert stored_files(settings.MEDIA_ROOT) == []
 
@@ -157,7 +157,9 @@ def test_a_file_that_is_not_a_pdf_is_refused(client, settings):
 def test_a_disguised_file_starting_like_a_pdf_is_refused_by_its_content(client, settings):
     link = make_link()
     response = client.post(url(link), form_data(b"%PDF-1.7 but nothing else"), HTTP_ACCEPT_LANGUAGE="en")
-    assert response.context["form"].errors["pdf"] == ["This PDF is damaged and cannot be read. Please export it again."]
+    assert response.context["form"].errors["pdf"] == [
+        "This PDF is damaged and cannot be read. Export it again from your software."
+    ]
     assert stored_files(settings.MEDIA_ROOT) == []
 
 

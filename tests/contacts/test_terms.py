@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from contacts import services
 from contacts.models import TermsOfService, User
+from portal.pdf_intake import Problem, problem_message
 from tests.contacts.factories import ActiveContactFactory
 from tests.factories import StaffUserFactory
+from tests.portal import pdf_builders
 
 pytestmark = pytest.mark.django_db
 MIDDLEWARE = "contacts.middleware.TermsAcceptanceMiddleware"
 
 
-def pdf(name: str = "cgv.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n% terms\n%%EOF\n", content_type="application/pdf")
+def pdf(name: str = "cgv.pdf", data: bytes | None = None) -> SimpleUploadedFile:
+    data = pdf_builders.good_pdf(pages=2) if data is None else data
+    return SimpleUploadedFile(name, data, content_type="application/pdf")
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +46,54 @@ def test_a_file_that_is_not_a_pdf_is_refused():
             document=SimpleUploadedFile("cgv.pdf", b"<html>no</html>"), version_label="x", published_by=None
         )
     assert not TermsOfService.objects.exists()
+
+
+JAVASCRIPT_OPEN_ACTION = b"/OpenAction << /S /JavaScript /JS (app.alert('hello')) >>"
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (pdf_builders.good_pdf(pages=3)[:400], "damaged"),
+        (pdf_builders.html_polyglot(), "damaged"),
+        (pdf_builders.encrypted_pdf(), "encrypted"),
+        (pdf_builders.encrypted_pdf(user=""), "encrypted"),
+        (pdf_builders.one_page(catalog=JAVASCRIPT_OPEN_ACTION), "active_content"),
+        (
+            pdf_builders.one_page(page=b"/MediaBox [0 0 595 842] /AA << /O << /S /Launch /F (calc.exe) >> >>"),
+            "active_content",
+        ),
+    ],
+    ids=["truncated", "html-polyglot", "user-password", "owner-password", "javascript-open-action", "launch-action"],
+)
+def test_terms_go_through_the_pdf_intake_and_hostile_files_are_refused(data, code):
+    with pytest.raises(ValidationError) as refused:
+        services.terms_publish(document=pdf(data=data), version_label="x", published_by=None)
+    assert refused.value.code == code
+    assert not TermsOfService.objects.exists()
+
+
+def test_the_admin_refuses_terms_with_javascript_next_to_the_field(client):
+    client.force_login(StaffUserFactory())
+    response = client.post(
+        "/admin/contacts/termsofservice/add/",
+        {"version_label": "v2", "document": pdf(data=pdf_builders.one_page(catalog=JAVASCRIPT_OPEN_ACTION))},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):
+        assert response.context["adminform"].form.errors["document"] == [problem_message(Problem.ACTIVE_CONTENT)]
+    assert not TermsOfService.objects.exists()
+
+
+def test_the_terms_are_served_as_a_sandboxed_download(client):
+    services.terms_publish(document=pdf(), version_label="v", published_by=None)
+    response = client.get("/contacts/terms/document/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert response["X-Content-Type-Options"] == "nosniff"
 
 
 def test_only_superusers_publish_through_admin(client):

@@ -7,9 +7,14 @@ import hashlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
 from files.models import ProductFile
+from portal.pdf_intake import Problem, problem_message
 from tests.files.factories import ProductFactory, pdf_bytes
+from tests.portal import pdf_builders
+from tests.portal.memory import rss_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +71,44 @@ def test_refused_files_leave_nothing_stored(customer_client, product, media_file
     html = response.content.decode()
     assert message in html, html
     assert 'class="field__errors"' in html
+    assert not ProductFile.objects.exists()
+    assert media_files() == []
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        (lambda: b"", Problem.EMPTY),
+        (pdf_builders.broken_xref, Problem.DAMAGED),
+        (pdf_builders.html_polyglot, Problem.DAMAGED),
+        (lambda: pdf_builders.encrypted_pdf(user=""), Problem.ENCRYPTED),
+        (lambda: pdf_builders.one_page(page=b"/MediaBox [0 0 1 1]"), Problem.BAD_PAGE_SIZE),
+        (lambda: pdf_builders.lying_count(10_001), Problem.TOO_MANY_PAGES),
+        (pdf_builders.cyclic_page_tree, Problem.TOO_COMPLEX),
+        (lambda: pdf_builders.one_page(catalog=b"/OpenAction << /S /JavaScript /JS (x) >>"), Problem.ACTIVE_CONTENT),
+        (pdf_builders.cached_xref_stream_bomb, Problem.TOO_COMPLEX),
+    ],
+    ids=[
+        "zero-bytes",
+        "broken-xref",
+        "html-polyglot",
+        "owner-password",
+        "absurd-page-size",
+        "too-many-pages",
+        "cyclic-page-tree",
+        "javascript",
+        "xref-stream-bomb",
+    ],
+)
+def test_the_pdf_intake_gives_its_verdict_and_message_next_to_the_field(
+    customer_client, product, media_files, make, problem
+):
+    before = rss_bytes()
+    response = post_file(customer_client, product, SimpleUploadedFile("livre.pdf", make(), "application/pdf"))
+    assert rss_bytes() - before < 64 * 1024 * 1024
+    assert response.status_code == 400
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):
+        assert escape(problem_message(problem)) in response.content.decode()
     assert not ProductFile.objects.exists()
     assert media_files() == []
 
