@@ -17,7 +17,6 @@ from django.http import (
     HttpResponse,
     HttpResponseNotAllowed,
     HttpResponseRedirect,
-    JsonResponse,
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404
@@ -29,6 +28,8 @@ from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from portal.jobs import job_live
+from portal.jobs.views import job_status_response
 from portal.models import BackgroundJob
 
 from . import backups, exports, tasks
@@ -187,17 +188,13 @@ class ContactImportExportAdminMixin:
         return response
 
     def contact_job_view(self, request, job_id: int):
-        job = self._job_for(request, job_id, (*IMPORT_KINDS, tasks.KIND_BACKUP))
-        done, total = tasks.job_progress(job)
+        job = job_live(self._job_for(request, job_id, (*IMPORT_KINDS, tasks.KIND_BACKUP)))
         context = self._context(
             request,
             self._job_title(job),
             job=job,
-            done=done,
-            total=total,
-            percent=min(100, int(done * 100 / total)) if total else 0,
-            finished=job.status in (BackgroundJob.Status.DONE, BackgroundJob.Status.FAILED),
-            status_url=self._url("job_status", job.pk),
+            finished=job.is_finished,
+            job_status_url=self._url("job_status", job.pk),
             report=job.result,
             samples=self._samples(job),
         )
@@ -232,17 +229,9 @@ class ContactImportExportAdminMixin:
         }[job.kind]
 
     def contact_job_status_view(self, request, job_id: int):
+        """The kernel's progress fragment, for staff allowed to see the job's page."""
         job = self._job_for(request, job_id, (*IMPORT_KINDS, tasks.KIND_BACKUP))
-        done, total = tasks.job_progress(job)
-        return JsonResponse(
-            {
-                "status": job.status,
-                "finished": job.status in (BackgroundJob.Status.DONE, BackgroundJob.Status.FAILED),
-                "done": done,
-                "total": total,
-                "percent": min(100, int(done * 100 / total)) if total else 0,
-            }
-        )
+        return job_status_response(request, job)
 
     def contact_import_confirm_view(self, request, job_id: int):
         if request.method != "POST":
@@ -345,7 +334,7 @@ class ContactImportExportAdminMixin:
 
     def contact_backup_download_view(self, request, job_id: int):
         job = self._job_for(request, job_id, (tasks.KIND_BACKUP,))
-        if job.status != BackgroundJob.Status.DONE or not job.result_file:
+        if not job.succeeded or not job.result_file:
             return HttpResponseRedirect(self._url("job", job.pk))
         filename = (job.result or {}).get("filename") or f"{slugify(job.payload.get('contact', 'contact'))}.zip"
         return FileResponse(
