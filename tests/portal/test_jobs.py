@@ -388,3 +388,12 @@ def test_anonymous_is_sent_to_sign_in(client):
     job = make_job(by=UserFactory(), status=Status.RUNNING)
     response = client.get(status_url(job))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_staff_read_jobs_and_their_errors_in_the_administration(client):
+    job = make_job(by=UserFactory(), status=Status.FAILED, error="RuntimeError: database went away")
+    client.force_login(StaffUserFactory())
+    assert "tests.job" in client.get(reverse("admin:portal_backgroundjob_changelist")).content.decode()
+    page = client.get(reverse("admin:portal_backgroundjob_change", args=[job.pk])).content.decode()
+    assert "RuntimeError: database went away" in page
+    assert client.get(reverse("admin:portal_backgroundjob_add")).status_code == 403
