@@ -127,7 +127,7 @@ class _Reporter:
             self.saved_done is None
             or done - self.saved_done >= self.every_rows
             or now - self.saved_at >= self.every_seconds
-            or (self.total and done >= self.total)
+            or (self.total and done >= self.total and done != self.saved_done)
         )
         if due:
             self.save(now)

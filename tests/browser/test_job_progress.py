@@ -53,3 +53,39 @@ def test_staff_follow_a_backup_until_its_archive_is_ready(
     assert page.get_by_role("progressbar").count() == 0
     screenshot(page, "finished")
     assert_no_axe_violations(page)
+
+
+def test_a_customer_page_hears_the_final_message_in_its_live_region(page, live_server, login):
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    owner = UserFactory(email="ana@example.fr")
+    job = BackgroundJob.objects.create(
+        kind="tests.job", created_by=owner, status=BackgroundJob.Status.RUNNING, started_at=timezone.now(), total=4
+    )
+    login(page, "ana@example.fr", PASSWORD)
+    page.goto(f"{live_server.url}/")
+    request = RequestFactory().get("/")
+    request.user = owner
+    fragment = render_to_string("components/job_progress.html", {"job": job}, request=request)
+    page.evaluate(
+        """(fragment) => {
+            const main = document.querySelector("main");
+            main.insertAdjacentHTML("afterbegin", fragment);
+            htmx.process(main.firstElementChild);
+        }""",
+        fragment,
+    )
+    assert page.locator(f"#job-{job.pk}-message").inner_text() == ""
+    page.evaluate(f"() => {{ window.jobRegion = document.getElementById('job-{job.pk}-message'); }}")
+
+    BackgroundJob.objects.filter(pk=job.pk).update(
+        status=BackgroundJob.Status.SUCCEEDED, progress=4, message="4 lignes importées.", finished_at=timezone.now()
+    )
+    message = page.locator(f"#job-{job.pk}-message")
+    message.filter(has_text="4 lignes importées.").wait_for(timeout=5_000)
+    assert message.get_attribute("role") == "status"
+    # The same node, filled in place: a live region replaced by a new one may go unannounced.
+    assert page.evaluate(f"() => window.jobRegion === document.getElementById('job-{job.pk}-message')")
+    assert page.get_by_role("progressbar").get_attribute("aria-valuenow") == "100"
+    assert page.locator(f"#job-{job.pk}-poll").get_attribute("hx-trigger") is None  # polling stopped
