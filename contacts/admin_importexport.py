@@ -18,7 +18,6 @@ from django.http import (
     HttpResponse,
     HttpResponseNotAllowed,
     HttpResponseRedirect,
-    JsonResponse,
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404
@@ -29,6 +28,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.jobs import job_live
+from portal.jobs.views import job_status_response
 from portal.models import BackgroundJob
 
 from . import exports, tasks
@@ -184,17 +185,13 @@ class ContactImportExportAdminMixin:
         return response
 
     def contact_job_view(self, request, job_id: int):
-        job = self._job_for(request, job_id, self.job_kinds())
-        done, total = tasks.job_progress(job)
+        job = job_live(self._job_for(request, job_id, self.job_kinds()))
         context = self._context(
             request,
             self._job_title(job),
             job=job,
-            done=done,
-            total=total,
-            percent=min(100, int(done * 100 / total)) if total else 0,
-            finished=job.status in (BackgroundJob.Status.DONE, BackgroundJob.Status.FAILED),
-            status_url=self._url("job_status", job.pk),
+            finished=job.is_finished,
+            job_status_url=self._url("job_status", job.pk),
             report=job.result,
             samples=self._samples(job),
         )
@@ -239,17 +236,9 @@ class ContactImportExportAdminMixin:
         return self.job_titles()[job.kind]
 
     def contact_job_status_view(self, request, job_id: int):
+        """The kernel's progress fragment, for staff allowed to see the job's page."""
         job = self._job_for(request, job_id, self.job_kinds())
-        done, total = tasks.job_progress(job)
-        return JsonResponse(
-            {
-                "status": job.status,
-                "finished": job.status in (BackgroundJob.Status.DONE, BackgroundJob.Status.FAILED),
-                "done": done,
-                "total": total,
-                "percent": min(100, int(done * 100 / total)) if total else 0,
-            }
-        )
+        return job_status_response(request, job)
 
     def contact_import_confirm_view(self, request, job_id: int):
         if request.method != "POST":

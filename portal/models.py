@@ -1,18 +1,46 @@
-"""Background work that a page follows: imports, backups, exports (progress and result)."""
+"""Background work that a page follows: imports, backups, exports (progress and result).
+
+The runner is in :mod:`portal.jobs`; a page shows a job with ``components/job_progress.html``,
+polled at ``portal:job_status``.
+"""
 
 from __future__ import annotations
+
+from typing import Self
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .access import as_scope
+
 
 class JobStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
+    SUCCEEDED = "succeeded", _("Succeeded")
     FAILED = "failed", _("Failed")
+
+
+#: A job in one of these states is over: it is never run again.
+FINISHED_STATUSES = (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class BackgroundJobQuerySet(models.QuerySet):
+    def visible_to(self, reader) -> Self:
+        """The jobs ``reader`` (a ``Scope``, or a user) started: a job is its creator's, whoever they are.
+
+        Staff who may see every job (``portal.view_backgroundjob``) read them through the
+        administration, not through this queryset.
+        """
+        scope = as_scope(reader)
+        if scope.user_id is None or scope.is_anonymous:
+            return self.none()
+        return self.filter(created_by_id=scope.user_id)
+
+    def finished(self) -> Self:
+        return self.filter(status__in=FINISHED_STATUSES)
 
 
 class BackgroundJob(models.Model):
@@ -22,7 +50,16 @@ class BackgroundJob(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
     progress = models.PositiveBigIntegerField(_("progress"), default=0)
     total = models.PositiveBigIntegerField(_("total"), default=0)
-    message = models.TextField(_("message"), max_length=5000, blank=True)
+    message = models.TextField(
+        _("message"), max_length=5000, blank=True, help_text=_("What the user is told when the job ends.")
+    )
+    error = models.TextField(
+        _("error"),
+        max_length=5000,
+        blank=True,
+        help_text=_("For staff: the error the job stopped on (the traceback is in the logs)."),
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     payload = models.JSONField(_("parameters"), default=dict, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
     result_file = models.FileField(_("result file"), upload_to="jobs/", max_length=255, blank=True)
@@ -31,7 +68,10 @@ class BackgroundJob(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = BackgroundJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("background job")
@@ -40,14 +80,38 @@ class BackgroundJob(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=JobStatus.values), name="backgroundjob_status_valid")
         ]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="backgroundjob_status_beat")]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
 
     @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == JobStatus.SUCCEEDED
+
+    @property
+    def failed(self) -> bool:
+        return self.status == JobStatus.FAILED
+
+    @property
+    def final_message(self) -> str:
+        """What the user is told once the job has ended: its own message, or the outcome's."""
+        if self.message:
+            return self.message
+        if self.status == JobStatus.SUCCEEDED:
+            return str(_("Finished."))
+        if self.status == JobStatus.FAILED:
+            return str(_("The work stopped on an error. Please try again; if it fails again, tell the administrator."))
+        return ""
+
+    @property
     def percent(self) -> int:
         if not self.total:
-            return 100 if self.status == JobStatus.DONE else 0
+            return 100 if self.status == JobStatus.SUCCEEDED else 0
         return min(100, int(self.progress * 100 / self.total))
 
 

@@ -46,3 +46,14 @@ def send_email(
         with default_storage.open(attachment["path"], "rb") as handle:
             message.attach(attachment["filename"], handle.read(), attachment.get("mimetype", "application/pdf"))
     message.send()
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+def sweep_stale_jobs(*, older_than_minutes: int | None = None) -> int:
+    """End as failed the background jobs still "running" with no sign of life (schedulable by beat)."""
+    from datetime import timedelta
+
+    from .jobs import STALE_AFTER, jobs_sweep_stale
+
+    older_than = timedelta(minutes=older_than_minutes) if older_than_minutes else STALE_AFTER
+    return len(jobs_sweep_stale(older_than=older_than))

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .jobs.views import job_status_view
 
 admin.site.site_header = _("Colophon — print-shop administration")
 admin.site.site_title = _("Colophon administration")
@@ -16,6 +17,7 @@ portal_patterns = [
     path("language/", views.language_switch_view, name="language_switch"),
     # The shell's pages (dashboard, warehouse, search) keep their ``portal:`` names.
     path("", include("workspace.urls")),
+    path("jobs/<int:pk>/status/", job_status_view, name="job_status"),
 ]
 
 urlpatterns = [

@@ -81,7 +81,7 @@ class ContactBackupAdminMixin:
 
     def contact_backup_download_view(self, request, job_id: int):
         job = self._job_for(request, job_id, (tasks.KIND_BACKUP,))
-        if job.status != BackgroundJob.Status.DONE or not job.result_file:
+        if not job.succeeded or not job.result_file:
             return HttpResponseRedirect(self._url("job", job.pk))
         filename = (job.result or {}).get("filename") or f"{slugify(job.payload.get('contact', 'contact'))}.zip"
         return FileResponse(

@@ -50,7 +50,7 @@ def preview_can_be_imported(preview: BackgroundJob) -> bool:
     """A finished preview of a readable file, with no rejected line and something to create or update."""
     result = preview.result or {}
     return (
-        preview.status == BackgroundJob.Status.DONE
+        preview.succeeded
         and not result.get("file_error")
         and not result.get("rejected_total")
         and bool(result.get("created") or result.get("updated"))
@@ -58,7 +58,7 @@ def preview_can_be_imported(preview: BackgroundJob) -> bool:
 
 
 def import_has_contacts_to_invite(import_job: BackgroundJob) -> bool:
-    return import_job.status == BackgroundJob.Status.DONE and bool((import_job.result or {}).get("applied"))
+    return import_job.succeeded and bool((import_job.result or {}).get("applied"))
 
 
 @transaction.atomic

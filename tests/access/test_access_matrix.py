@@ -144,6 +144,12 @@ def activation(world):
     return {"uidb64": uid_for(contact), "token": activation_token.make_token(contact)}
 
 
+def background_job(world):
+    from portal.models import BackgroundJob
+
+    return BackgroundJob.objects.create(kind="tests.job", created_by=world.owner, status=BackgroundJob.Status.RUNNING)
+
+
 def submission_link(world):
     from tests.contacts.submission_support import make_link
 
@@ -201,6 +207,7 @@ ROUTES: dict[str, Route] = {
     "quotes:pdf": Route(quote),
     "quotes:email": Route(quote, method="post", owner_statuses=(302,)),
     "quotes:to_order": Route(quote, method="post", owner_statuses=(302,)),
+    "portal:job_status": Route(background_job),
     "contacts:invitation": Route(
         invitation, kwargs=lambda parts: parts, token=True, forged=lambda parts: {**parts, "token": "forged-token"}
     ),

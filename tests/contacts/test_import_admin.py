@@ -112,11 +112,15 @@ def test_a_workbook_is_refused_with_a_clear_message(staff_client, django_capture
     assert "CSV" in content
 
 
-def test_the_status_endpoint_reports_progress(staff_client, django_capture_on_commit_callbacks):
+def test_the_status_endpoint_answers_the_kernel_fragment(staff_client, django_capture_on_commit_callbacks):
     preview, _location = upload(staff_client, django_capture_on_commit_callbacks, "utf8_no_bom_comma.csv")
-    status = staff_client.get(reverse("admin:contacts_user_job_status", args=[preview.pk])).json()
-    assert status["finished"] is True
-    assert status["percent"] == 100
+    response = staff_client.get(
+        reverse("admin:contacts_user_job_status", args=[preview.pk]) + "?reload=1", headers={"HX-Request": "true"}
+    )
+    content = response.content.decode()
+    assert 'role="progressbar"' in content and 'aria-valuenow="100"' in content
+    assert "hx-trigger" not in content  # finished: the polling stops
+    assert response["HX-Refresh"] == "true"  # and the page reloads to show the report
 
 
 def test_a_customer_cannot_reach_the_import(client, customer):
@@ -145,7 +149,7 @@ def test_hostile_cells_are_shown_as_rejected_lines_with_their_numbers(staff_clie
             reverse("admin:contacts_user_import"), {"file": SimpleUploadedFile("hostile.csv", data)}
         )
     preview = BackgroundJob.objects.get(kind=KIND_IMPORT_PREVIEW)
-    assert preview.status == BackgroundJob.Status.DONE, preview.message
+    assert preview.status == BackgroundJob.Status.SUCCEEDED, preview.message
     content = staff_client.get(response["Location"]).content.decode()
     assert "<td>3</td>" in content and "131072" in content  # the line and the limit
     assert "<td>4</td><td>chloe@example.fr</td>" in content and "U+0000" in content

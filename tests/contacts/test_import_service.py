@@ -172,7 +172,7 @@ def test_a_one_megabyte_cell_rejects_its_line_in_the_preview_instead_of_an_unexp
     ).encode()
     with translation.override("en"):
         job = preview_job(data)
-    assert job.status == BackgroundJob.Status.DONE, job.message
+    assert job.status == BackgroundJob.Status.SUCCEEDED, job.message
     result = job.result
     assert (result["file_error"], result["created"], result["rejected_total"]) == ("", 2, 1)
     assert result["rejected"][0]["line"] == 3
@@ -235,7 +235,7 @@ def test_on_postgresql_the_preview_and_the_run_never_send_a_nul():
         b"fay@example.fr;Fay;Martin;Lac;fr;05/03\x00/2024\n"
     )
     job = preview_job(hostile)
-    assert job.status == BackgroundJob.Status.DONE, job.message
+    assert job.status == BackgroundJob.Status.SUCCEEDED, job.message
     assert [row["line"] for row in job.result["rejected"]] == [3, 4, 5, 6, 7]
     assert job.result["ignored_headings"] == ["no\ufffdtes"]
     report = contact_import_run(file_name=stored(hostile))

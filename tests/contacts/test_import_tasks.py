@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 
 from contacts import tasks
 from contacts.models import User
+from portal.jobs import job_live, runner
 from portal.models import BackgroundJob
 from tests.factories import UserFactory
 
@@ -26,25 +27,21 @@ def many(count: int) -> bytes:
 def test_preview_task_records_the_report_and_progress(monkeypatch):
     monkeypatch.setattr("contacts.importing.service.BATCH_SIZE", 10)
     monkeypatch.setattr("contacts.importing.parsing.CHUNK_SIZE", 256)
+    monkeypatch.setattr("portal.jobs.runner.EVERY_ROWS", 1)  # record every step of this small file
     seen = []
-    original = tasks._progress_reporter
+    original = runner._Reporter.save
 
-    def spy(job_id):
-        report = original(job_id)
+    def spy(reporter, now=None):
+        original(reporter, now)
+        live = job_live(BackgroundJob.objects.get(pk=reporter.job.pk))
+        seen.append((live.progress, live.total))
 
-        def wrapped(done, total):
-            seen.append((done, total))
-            report(done, total)
-            assert tasks.job_progress(BackgroundJob.objects.get(pk=job_id)) == (done, total)
-
-        return wrapped
-
-    monkeypatch.setattr(tasks, "_progress_reporter", spy)
+    monkeypatch.setattr(runner._Reporter, "save", spy)
     data = many(50)
     job = job_for(tasks.KIND_IMPORT_PREVIEW, data)
     tasks.import_contacts_preview(job.pk)
     job.refresh_from_db()
-    assert job.status == BackgroundJob.Status.DONE
+    assert job.status == BackgroundJob.Status.SUCCEEDED
     assert job.result["created"] == 50
     assert len(seen) >= 5
     assert [done for done, _total in seen] == sorted(done for done, _total in seen)

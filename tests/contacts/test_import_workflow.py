@@ -37,7 +37,7 @@ def queued(monkeypatch) -> dict[str, list[int]]:
     return calls
 
 
-def preview_job(*, status=BackgroundJob.Status.DONE, result=None, by=None) -> BackgroundJob:
+def preview_job(*, status=BackgroundJob.Status.SUCCEEDED, result=None, by=None) -> BackgroundJob:
     name = default_storage.save("imports/contacts/preview.csv", ContentFile(b"email\nana@example.fr\n"))
     return BackgroundJob.objects.create(
         kind=tasks.KIND_IMPORT_PREVIEW,
@@ -49,7 +49,7 @@ def preview_job(*, status=BackgroundJob.Status.DONE, result=None, by=None) -> Ba
     )
 
 
-def import_job(*, status=BackgroundJob.Status.DONE, result=None) -> BackgroundJob:
+def import_job(*, status=BackgroundJob.Status.SUCCEEDED, result=None) -> BackgroundJob:
     return BackgroundJob.objects.create(
         kind=tasks.KIND_IMPORT,
         status=status,
@@ -123,9 +123,9 @@ class TestStart:
         [
             pytest.param(BackgroundJob.Status.RUNNING, {}, id="preview-still-running"),
             pytest.param(BackgroundJob.Status.FAILED, {}, id="preview-failed"),
-            pytest.param(BackgroundJob.Status.DONE, {**CLEAN_PREVIEW, "rejected_total": 1}, id="a-rejected-line"),
-            pytest.param(BackgroundJob.Status.DONE, {**CLEAN_PREVIEW, "file_error": "not CSV"}, id="unreadable"),
-            pytest.param(BackgroundJob.Status.DONE, {"created": 0, "updated": 0}, id="nothing-to-do"),
+            pytest.param(BackgroundJob.Status.SUCCEEDED, {**CLEAN_PREVIEW, "rejected_total": 1}, id="a-rejected-line"),
+            pytest.param(BackgroundJob.Status.SUCCEEDED, {**CLEAN_PREVIEW, "file_error": "not CSV"}, id="unreadable"),
+            pytest.param(BackgroundJob.Status.SUCCEEDED, {"created": 0, "updated": 0}, id="nothing-to-do"),
         ],
     )
     def test_only_a_clean_finished_preview_is_imported(
@@ -179,7 +179,7 @@ class TestInvite:
         ("status", "result"),
         [
             pytest.param(BackgroundJob.Status.RUNNING, {}, id="import-still-running"),
-            pytest.param(BackgroundJob.Status.DONE, {"applied": False, "rejected_total": 3}, id="rolled-back"),
+            pytest.param(BackgroundJob.Status.SUCCEEDED, {"applied": False, "rejected_total": 3}, id="rolled-back"),
         ],
     )
     def test_an_import_that_applied_nothing_invites_nobody(

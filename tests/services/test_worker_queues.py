@@ -24,7 +24,7 @@ pytestmark = WORKER_BACKED
 
 def finished(job: BackgroundJob) -> bool:
     job.refresh_from_db()
-    return job.status in (BackgroundJob.Status.DONE, BackgroundJob.Status.FAILED)
+    return job.status in (BackgroundJob.Status.SUCCEEDED, BackgroundJob.Status.FAILED)
 
 
 def test_a_contact_import_is_previewed_and_run_by_the_imports_worker(worker, staff_user):
@@ -32,7 +32,7 @@ def test_a_contact_import_is_previewed_and_run_by_the_imports_worker(worker, sta
 
     preview = contact_import_upload(file=ContentFile(data, name="clients.csv"), by=staff_user)
     assert wait_for(lambda: finished(preview)), "the preview never finished"
-    assert preview.status == BackgroundJob.Status.DONE, preview.message
+    assert preview.status == BackgroundJob.Status.SUCCEEDED, preview.message
     assert preview.result["created"] == 30
     assert (preview.progress, preview.total, preview.percent) == (len(data), len(data), 100)
     assert preview.started_at and preview.finished_at
@@ -40,7 +40,7 @@ def test_a_contact_import_is_previewed_and_run_by_the_imports_worker(worker, sta
 
     job = contact_import_start(preview_id=preview.pk, by=staff_user)
     assert wait_for(lambda: finished(job)), "the import never finished"
-    assert job.status == BackgroundJob.Status.DONE, job.message
+    assert job.status == BackgroundJob.Status.SUCCEEDED, job.message
     assert job.result["applied"] is True and job.result["created"] == 30
     assert (job.progress, job.total, job.percent) == (len(data), len(data), 100)
     assert User.objects.filter(email__endswith="@lac.fr").count() == 30

@@ -76,7 +76,7 @@ def test_a_component_never_climbs_out(name):
 
 def test_the_zip_extracts_inside_its_folder_with_everything(ana, orders, tmp_path):
     job = build(ana)
-    assert job.status == BackgroundJob.Status.DONE
+    assert job.status == BackgroundJob.Status.SUCCEEDED
     assert job.result["filename"] == backup_filename(ana) == f"ana-dupont-backup-{job.created_at.date():%Y-%m-%d}.zip"
     assert job.progress == job.total > 0
 
@@ -132,7 +132,7 @@ def test_rerunning_a_finished_backup_does_nothing(ana, orders):
 def test_a_missing_file_is_reported_not_fatal(ana, orders):
     ProductFile.objects.filter(original_name="flyer.pdf").update(file="products/gone.pdf")
     job = build(ana)
-    assert job.status == BackgroundJob.Status.DONE
+    assert job.status == BackgroundJob.Status.SUCCEEDED
     assert job.result["missing"] == ["C-0002 Flyers/flyer.pdf"]
 
 

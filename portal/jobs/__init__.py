@@ -1,0 +1,17 @@
+"""Background jobs, in the kernel: the runner (:mod:`portal.jobs.runner`) and the page's progress fragment.
+
+The model is ``portal.BackgroundJob``; a page includes ``components/job_progress.html`` with ``job``
+and the fragment polls ``portal:job_status`` (:mod:`portal.jobs.views`) until the job is finished.
+"""
+
+from .runner import (
+    JOB_TASK_OPTIONS,
+    STALE_AFTER,
+    JobFailed,
+    job_live,
+    job_run,
+    job_task,
+    jobs_sweep_stale,
+)
+
+__all__ = ["JOB_TASK_OPTIONS", "STALE_AFTER", "JobFailed", "job_live", "job_run", "job_task", "jobs_sweep_stale"]
