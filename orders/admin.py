@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 
+from portal.address import PostalAddressFormMixin
 from portal.admin_autocomplete import AccountAutocompleteMixin, AccountAutocompleteSelect, narrow_to_account
 
 from . import services
@@ -369,8 +370,11 @@ class BasketLineInline(admin.TabularInline):
         )
 
 
-class ShippingBasketAdminForm(forms.ModelForm):
-    """The address-book search offers the entries of the order's account (the order as saved)."""
+class ShippingBasketAdminForm(PostalAddressFormMixin, forms.ModelForm):
+    """The address-book search offers the entries of the order's account (the order as saved). Which
+    address fields are required depends on the destination type: the model's ``clean()`` says so."""
+
+    address_required = False
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -403,24 +407,18 @@ class BooksellerResource(resources.ModelResource):
     class Meta:
         model = Bookseller
         import_id_fields = ("network_code",)
-        fields = (
-            "network_code",
-            "name",
-            "line1",
-            "line2",
-            "postcode",
-            "city",
-            "country",
-            "phone",
-            "email",
-            "is_active",
-        )
+        fields = ("network_code", "name", *Bookseller.ADDRESS_FIELDS, "is_active")
         skip_unchanged = True
         report_skipped = True
 
 
+class BooksellerAdminForm(PostalAddressFormMixin, forms.ModelForm):
+    pass
+
+
 @admin.register(Bookseller)
 class BooksellerAdmin(ImportExportModelAdmin):
+    form = BooksellerAdminForm
     resource_classes = [BooksellerResource]
     list_display = ("name", "network_code", "postcode", "city", "is_active")
     list_filter = ("is_active",)
@@ -428,8 +426,13 @@ class BooksellerAdmin(ImportExportModelAdmin):
     search_fields = ("name", "network_code", "city", "postcode")
 
 
+class AddressAdminForm(PostalAddressFormMixin, forms.ModelForm):
+    pass
+
+
 @admin.register(Address)
 class AddressAdmin(AccountAutocompleteMixin, admin.ModelAdmin):
+    form = AddressAdminForm
     list_display = ("__str__", "account", "use_count", "last_used_at")
     list_select_related = ("account",)
     search_fields = ("company", "last_name", "city", "postcode", "account__name")
