@@ -413,7 +413,9 @@ class BooksellerResource(resources.ModelResource):
 
 
 class BooksellerAdminForm(PostalAddressFormMixin, forms.ModelForm):
-    pass
+    class Meta:
+        model = Bookseller
+        fields = ("name", "network_code", *Bookseller.ADDRESS_FIELDS, "is_active")
 
 
 @admin.register(Bookseller)
@@ -427,7 +429,9 @@ class BooksellerAdmin(ImportExportModelAdmin):
 
 
 class AddressAdminForm(PostalAddressFormMixin, forms.ModelForm):
-    pass
+    class Meta:
+        model = Address
+        fields = ("account", *Address.ADDRESS_FIELDS, "use_count", "last_used_at", "created_at")
 
 
 @admin.register(Address)
