@@ -119,7 +119,8 @@ def basket_destination_errors(*, kind: str, fields: Mapping[str, Any]) -> dict[s
     """Why ``fields`` cannot be the destination of a basket of ``kind``, by field (empty: it can).
 
     The one place these rules live: ``basket_save`` and ``baskets_add`` refuse what they find, and the
-    basket form shows each message next to its field. Messages are in the active language."""
+    basket form shows each message next to its field. An address basket's are the kernel's postal-address
+    rules (``portal.address``). Messages are in the active language."""
     errors: dict[str, list[str]] = defaultdict(list)
 
     def text(name: str) -> str:
