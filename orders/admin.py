@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 
+from portal.address import PostalAddressFormMixin
 from portal.admin_autocomplete import AccountAutocompleteMixin, AccountAutocompleteSelect, narrow_to_account
 from portal.ids import parse_id
 
@@ -371,8 +372,11 @@ class BasketLineInline(admin.TabularInline):
         )
 
 
-class ShippingBasketAdminForm(forms.ModelForm):
-    """The address-book search offers the entries of the order's account (the order as saved)."""
+class ShippingBasketAdminForm(PostalAddressFormMixin, forms.ModelForm):
+    """The address-book search offers the entries of the order's account (the order as saved). Which
+    address fields are required depends on the destination type: the model's ``clean()`` says so."""
+
+    address_required = False
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -405,24 +409,20 @@ class BooksellerResource(resources.ModelResource):
     class Meta:
         model = Bookseller
         import_id_fields = ("network_code",)
-        fields = (
-            "network_code",
-            "name",
-            "line1",
-            "line2",
-            "postcode",
-            "city",
-            "country",
-            "phone",
-            "email",
-            "is_active",
-        )
+        fields = ("network_code", "name", *Bookseller.ADDRESS_FIELDS, "is_active")
         skip_unchanged = True
         report_skipped = True
 
 
+class BooksellerAdminForm(PostalAddressFormMixin, forms.ModelForm):
+    class Meta:
+        model = Bookseller
+        fields = ("name", "network_code", *Bookseller.ADDRESS_FIELDS, "is_active")
+
+
 @admin.register(Bookseller)
 class BooksellerAdmin(ImportExportModelAdmin):
+    form = BooksellerAdminForm
     resource_classes = [BooksellerResource]
     list_display = ("name", "network_code", "postcode", "city", "is_active")
     list_filter = ("is_active",)
@@ -430,8 +430,15 @@ class BooksellerAdmin(ImportExportModelAdmin):
     search_fields = ("name", "network_code", "city", "postcode")
 
 
+class AddressAdminForm(PostalAddressFormMixin, forms.ModelForm):
+    class Meta:
+        model = Address
+        fields = ("account", *Address.ADDRESS_FIELDS, "use_count", "last_used_at", "created_at")
+
+
 @admin.register(Address)
 class AddressAdmin(AccountAutocompleteMixin, admin.ModelAdmin):
+    form = AddressAdminForm
     list_display = ("__str__", "account", "use_count", "last_used_at")
     list_select_related = ("account",)
     search_fields = ("company", "last_name", "city", "postcode", "account__name")

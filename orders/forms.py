@@ -2,52 +2,25 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from portal.address import PostalAddressFormMixin
 from portal.fields import NameFormField
 
 from .models import LINE_QUANTITY_MAX, MESSAGE_MAX_LENGTH, Bookseller, Order, ShippingBasket
 
-COUNTRIES = [
-    ("FR", _("France")),
-    ("BE", _("Belgium")),
-    ("CH", _("Switzerland")),
-    ("LU", _("Luxembourg")),
-    ("MC", _("Monaco")),
-    ("DE", _("Germany")),
-    ("ES", _("Spain")),
-    ("IT", _("Italy")),
-    ("NL", _("Netherlands")),
-    ("PT", _("Portugal")),
-    ("GB", _("United Kingdom")),
-    ("CA", _("Canada")),
-    ("US", _("United States")),
-]
 
-
-class AddressBasketForm(forms.ModelForm):
-    country = forms.ChoiceField(label=capfirst(_("country")), choices=COUNTRIES, initial="FR")
+class AddressBasketForm(PostalAddressFormMixin, forms.ModelForm):
+    """An address basket's destination. Its rules are the orders' (``services.basket_destination_errors``,
+    which the view applies on save) and the kernel's address rules, which the model's ``clean()`` shows
+    here already, each next to its field."""
 
     class Meta:
         model = ShippingBasket
         fields = list(ShippingBasket.ADDRESS_FIELDS)
-        widgets = {
-            "company": forms.TextInput(attrs={"autocomplete": "organization"}),
-            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
-            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
-            "line1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
-            "line2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
-            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
-            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
-            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("line1", "postcode", "city"):
-            self.fields[name].required = True
         self.fields["company"].help_text = _("A company name, or a last name below (at least one).")
 
 

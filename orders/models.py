@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from library.models import PRINT_QUANTITY_MAX
 from portal.access import Area
+from portal.address import PostalAddress, RecipientAddress
 from portal.fields import NameField
 from portal.tenancy import AccountScopedQuerySet
 
@@ -255,20 +256,10 @@ class AddressQuerySet(AccountScopedQuerySet):
         )
 
 
-class Address(models.Model):
+class Address(RecipientAddress):
     """An entry of the account's address book (company or individual destination)."""
 
     account = models.ForeignKey("contacts.Account", related_name="addresses", on_delete=models.CASCADE)
-    company = NameField(_("company"), max_length=200, blank=True)
-    first_name = NameField(_("first name"), max_length=100, blank=True)
-    last_name = NameField(_("last name"), max_length=100, blank=True)
-    line1 = NameField(_("address"), max_length=200)
-    line2 = NameField(_("address (continued)"), max_length=200, blank=True)
-    postcode = NameField(_("postcode"), max_length=20)
-    city = NameField(_("city"), max_length=100)
-    country = models.CharField(_("country"), max_length=2, default="FR")
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
     use_count = models.PositiveIntegerField(_("times used"), default=0)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -282,7 +273,7 @@ class Address(models.Model):
         indexes = [models.Index(fields=["account", "-last_used_at"], name="address_account_recent_idx")]
 
     def __str__(self) -> str:
-        who = self.company or f"{self.first_name} {self.last_name}".strip()
+        who = self.company or self.person_name
         return f"{who}, {self.postcode} {self.city}"
 
 
@@ -291,18 +282,11 @@ class BooksellerQuerySet(models.QuerySet):
         return self.filter(_words_condition(text, ("name", "network_code", "postcode", "city")))
 
 
-class Bookseller(models.Model):
+class Bookseller(PostalAddress):
     """A bookshop of the network that can receive deliveries; kept by staff."""
 
     name = NameField(_("name"), max_length=200)
     network_code = models.CharField(_("network code"), max_length=30, unique=True)
-    line1 = NameField(_("address"), max_length=200)
-    line2 = NameField(_("address (continued)"), max_length=200, blank=True)
-    postcode = NameField(_("postcode"), max_length=20)
-    city = NameField(_("city"), max_length=100)
-    country = models.CharField(_("country"), max_length=2, default="FR")
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = BooksellerQuerySet.as_manager()
@@ -314,6 +298,9 @@ class Bookseller(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.city})"
+
+    def recipient_lines(self) -> list[str]:
+        return [self.name]
 
 
 class BasketKind(models.TextChoices):
@@ -327,40 +314,20 @@ class ShippingBasketQuerySet(AccountScopedQuerySet):
     scope_area = Area.ORDERS
 
 
-class ShippingBasket(RemembersLoadedValues, models.Model):
+class ShippingBasket(RemembersLoadedValues, RecipientAddress):
     """One destination of an order. The destination is copied in, so later address-book edits
-    never change an order already placed."""
+    never change an order already placed.
+
+    An address basket's destination is its ``RecipientAddress`` fields (``ADDRESS_FIELDS``), as typed or
+    copied from the address book; a pick-up keeps only its ``phone`` and ``email`` of them."""
 
     Kind = BasketKind
-    #: The destination fields of an address basket, as typed or copied from the address book.
-    ADDRESS_FIELDS = (
-        "company",
-        "first_name",
-        "last_name",
-        "line1",
-        "line2",
-        "postcode",
-        "city",
-        "country",
-        "phone",
-        "email",
-    )
 
     order = models.ForeignKey(Order, related_name="baskets", on_delete=models.CASCADE)
     kind = models.CharField(_("destination type"), max_length=20, choices=BasketKind.choices)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     address = models.ForeignKey(Address, related_name="+", on_delete=models.SET_NULL, null=True, blank=True)
     bookseller = models.ForeignKey(Bookseller, related_name="+", on_delete=models.PROTECT, null=True, blank=True)
-    company = NameField(_("company"), max_length=200, blank=True)
-    first_name = NameField(_("first name"), max_length=100, blank=True)
-    last_name = NameField(_("last name"), max_length=100, blank=True)
-    line1 = NameField(_("address"), max_length=200, blank=True)
-    line2 = NameField(_("address (continued)"), max_length=200, blank=True)
-    postcode = NameField(_("postcode"), max_length=20, blank=True)
-    city = NameField(_("city"), max_length=100, blank=True)
-    country = models.CharField(_("country"), max_length=2, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
     pickup_name = NameField(_("collected by"), max_length=200, blank=True)
 
     objects = ShippingBasketQuerySet.as_manager()
@@ -382,8 +349,12 @@ class ShippingBasket(RemembersLoadedValues, models.Model):
             return str(_("Pick-up at the shop"))
         if self.kind == BasketKind.BOOKSELLER and self.bookseller_id:
             return str(self.bookseller)
-        who = self.company or f"{self.first_name} {self.last_name}".strip()
+        who = self.company or self.person_name
         return f"{who}, {self.postcode} {self.city}"
+
+    def address_is_required(self) -> bool:
+        """Only an address basket holds an address (a bookseller's is its own, a pick-up has none)."""
+        return self.kind == BasketKind.ADDRESS
 
     @property
     def recipient(self) -> str:
@@ -391,18 +362,17 @@ class ShippingBasket(RemembersLoadedValues, models.Model):
             return self.pickup_name
         if self.kind == BasketKind.BOOKSELLER and self.bookseller_id:
             return self.bookseller.name
-        names = f"{self.first_name} {self.last_name}".strip()
-        return " — ".join(part for part in (self.company, names) if part)
+        return " — ".join(self.recipient_lines())
 
     @property
     def address_lines(self) -> list[str]:
+        """Where it goes, without the recipient (``location_lines``): the bookseller's address for a
+        bookseller basket, none for a pick-up."""
         if self.kind == BasketKind.PICKUP:
             return []
-        source = self.bookseller if self.kind == BasketKind.BOOKSELLER and self.bookseller_id else self
-        lines = [source.line1, source.line2, f"{source.postcode} {source.city}".strip()]
-        if source.country and source.country != "FR":
-            lines.append(source.country)
-        return [line for line in lines if line]
+        if self.kind == BasketKind.BOOKSELLER and self.bookseller_id:
+            return self.bookseller.location_lines()
+        return self.location_lines()
 
     def clean(self) -> None:
         """A basket's address-book entry is one of the order's account, never another's.

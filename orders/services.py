@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from contacts.models import User
 from library.models import Product
+from portal.address import normalize_address, postal_address_errors, recipient_errors
 from portal.emails import send_templated_email
 from portal.numbering import number_next
 
@@ -33,7 +34,6 @@ from .models import (
     OrderStatusChange,
     ShippingBasket,
 )
-from .validators import normalize_french_postcode
 
 
 class OrderError(Exception):
@@ -118,19 +118,17 @@ def _touch(order: Order) -> None:
 
 
 def _address_values(fields: Mapping[str, Any]) -> dict[str, str]:
-    """An address's fields as they are kept: trimmed, France by default, a French postcode without spaces."""
-    values = {name: str(fields.get(name) or "").strip() for name in ShippingBasket.ADDRESS_FIELDS}
-    values["country"] = values["country"] or "FR"
-    if values["country"] == "FR":
-        values["postcode"] = normalize_french_postcode(values["postcode"]) or values["postcode"]
-    return values
+    """An address's fields as they are kept (the kernel's ``normalize_address``: trimmed, France by
+    default, a French postcode without spaces)."""
+    return normalize_address({name: fields.get(name) for name in ShippingBasket.ADDRESS_FIELDS})
 
 
 def basket_destination_errors(*, kind: str, fields: Mapping[str, Any]) -> dict[str, list[str]]:
     """Why ``fields`` cannot be the destination of a basket of ``kind``, by field (empty: it can).
 
     The one place these rules live: ``basket_save`` and ``baskets_add`` refuse what they find, and the
-    basket form shows each message next to its field. Messages are in the active language."""
+    basket form shows each message next to its field. An address basket's are the kernel's postal-address
+    rules (``portal.address``). Messages are in the active language."""
     errors: dict[str, list[str]] = defaultdict(list)
 
     def text(name: str) -> str:
@@ -138,13 +136,9 @@ def basket_destination_errors(*, kind: str, fields: Mapping[str, Any]) -> dict[s
 
     if kind == BasketKind.ADDRESS:
         values = _address_values(fields)
-        for name in ("line1", "postcode", "city"):
-            if not values[name]:
-                errors[name].append(_("This field is required."))
-        if not values["company"] and not values["last_name"]:
-            errors["last_name"].append(_("Give a company name or a last name."))
-        if values["country"] == "FR" and values["postcode"] and normalize_french_postcode(values["postcode"]) is None:
-            errors["postcode"].append(_("A French postcode has 5 digits, e.g. 59100."))
+        for rule in (postal_address_errors, recipient_errors):
+            for name, messages in rule(values).items():
+                errors[name].extend(messages)
     elif kind == BasketKind.BOOKSELLER:
         bookseller = fields.get("bookseller")
         if bookseller is None or not bookseller.is_active:

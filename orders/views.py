@@ -152,7 +152,7 @@ def _initial_from_address_book(request: HttpRequest) -> dict:
     if address_id is None:
         raise Http404
     address = get_object_or_404(Address.objects.visible_to(request.user), pk=address_id)
-    return {name: getattr(address, name) for name in ShippingBasket.ADDRESS_FIELDS}
+    return address.address_values()
 
 
 def _basket_form(kind: str, request: HttpRequest, basket: ShippingBasket | None, initial: dict):

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "import_export",
+    "django_countries",
     "portal",
     "contacts",
     "orders",
@@ -235,6 +236,9 @@ LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Country lists (django-countries, names in the reader's language): France and its French-speaking
+# neighbours first, then every country in alphabetical order.
+COUNTRIES_FIRST = ["FR", "BE", "CH", "LU", "MC"]
 TIME_ZONE = env("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True

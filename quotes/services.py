@@ -61,6 +61,7 @@ def product_specification(product) -> str:
 
 
 def destination_label(basket: ShippingBasket) -> str:
+    """The destination as the quote prints it, one line each (the kernel's ``PostalAddress.postal_lines()``)."""
     if basket.kind == BasketKind.PICKUP:
         lines = []
         if basket.pickup_name:
@@ -69,13 +70,7 @@ def destination_label(basket: ShippingBasket) -> str:
             lines.append(basket.phone)
         return "\n".join(lines)
     source = basket.bookseller if basket.kind == BasketKind.BOOKSELLER and basket.bookseller_id else basket
-    name = getattr(source, "name", "") or source.company
-    person = f"{source.first_name} {source.last_name}".strip() if source is basket else ""
-    lines = [line for line in (name, person, source.line1, source.line2) if line]
-    lines.append(f"{source.postcode} {source.city}".strip())
-    if source.country and source.country != "FR":
-        lines.append(source.country)
-    return "\n".join(line for line in lines if line)
+    return "\n".join(source.postal_lines())
 
 
 def _order_for_quote(order: Order) -> Order:
@@ -155,7 +150,11 @@ def quote_create_from_order(*, order: Order, user, grid: PriceGrid | None = None
                 position=basket_position,
                 kind=basket.kind,
                 destination_label=destination_label(basket),
-                destination={name: getattr(basket, name) for name in DESTINATION_FIELDS},
+                destination={
+                    **basket.address_values(),
+                    "pickup_name": basket.pickup_name,
+                    "bookseller_id": basket.bookseller_id,
+                },
                 shipping_price=shipping.price if shipping else None,
                 shipping_vat_rate=shipping.vat_rate if shipping else 0,
             )

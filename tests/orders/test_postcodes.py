@@ -1,6 +1,6 @@
 import pytest
 
-from orders.validators import normalize_french_postcode
+from portal.address import normalize_french_postcode
 
 
 @pytest.mark.parametrize(
