@@ -30,6 +30,9 @@ MAX_TREE_DEPTH = 64
 POLYGLOT_MARKERS = re.compile(rb"<\s*(?:!doctype|html|head|body|script|svg|iframe|\?xml)", re.IGNORECASE)
 TAIL_BYTES = 64 * 1024
 SIZE_IN_TRAILER = re.compile(rb"/Size\s+(\d{1,20})")
+START_XREF = re.compile(rb"startxref\s+(\d{1,20})")
+# How much of the cross-reference section ``startxref`` points at is read for its dictionary.
+XREF_HEAD_BYTES = 4096
 ACTIVE_ACTIONS = {"/JavaScript", "/Launch"}
 ACTIVE_KEYS = {"/JS", "/JavaScript"}
 
@@ -77,6 +80,17 @@ def _check_bytes(path: str, max_objects: int) -> None:
     # The trailer (or the cross-reference stream's dictionary) declares how many objects there are.
     if any(int(found) > max_objects for found in SIZE_IN_TRAILER.findall(tail)):
         raise _Refused(Problem.TOO_COMPLEX)
+    # A cross-reference *stream* keeps that dictionary where ``startxref`` points, before its data:
+    # read it there, so a stream that would inflate to gigabytes is refused without inflating it.
+    starts = START_XREF.findall(tail)
+    if starts and int(starts[-1]) < size:
+        with open(path, "rb") as handle:
+            handle.seek(int(starts[-1]))
+            section = handle.read(XREF_HEAD_BYTES)
+        dictionary_end = section.find(b"stream")
+        section = section[:dictionary_end] if dictionary_end >= 0 else section
+        if any(int(found) > max_objects for found in SIZE_IN_TRAILER.findall(section)):
+            raise _Refused(Problem.TOO_COMPLEX)
 
 
 def _number(value) -> float:

@@ -208,3 +208,17 @@ def test_the_intake_belongs_to_the_kernel_and_imports_no_feature_app():
                 else []
             )
             assert not {name.split(".")[0] for name in names} & features, source.name
+
+
+def test_a_cross_reference_stream_declaring_too_many_objects_is_refused_from_its_bytes_alone(tmp_path, hostile_corpus):
+    """The dictionary ``startxref`` points at declares the object count: the bomb's stream is never
+    inflated, so the verdict does not depend on how long a busy machine takes to hit the memory cap."""
+    from portal.pdf_intake import checks
+
+    path = hostile_corpus["bomb-xref-stream.pdf"].path  # its /Size counts the entries it inflates to
+    with pytest.raises(checks._Refused) as refused:
+        checks._check_bytes(str(path), max_objects=checks.DEFAULT_MAX_OBJECTS)
+    assert refused.value.problem == Problem.TOO_COMPLEX
+    ordinary = tmp_path / "ordinary.pdf"
+    ordinary.write_bytes(build.good_pdf(pages=2))
+    checks._check_bytes(str(ordinary), max_objects=checks.DEFAULT_MAX_OBJECTS)
