@@ -6,10 +6,10 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from contacts.tasks import KIND_BACKUP
 from portal.jobs import runner
 from portal.models import BackgroundJob
 from tests.factories import PASSWORD, StaffUserFactory, UserFactory
+from workspace.tasks import KIND_BACKUP
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -122,10 +122,10 @@ def test_customer_orders_and_staff_moves_the_order(
     # Its cover and interior, sent from the product page and checked by the preflight worker.
     upload(page, kind="Couverture", path=cover)
     cover_row = page.locator(".product-file", has_text="couverture-carnet.pdf")
-    expect(cover_row.locator(".preflight")).to_contain_text("Conforme")
+    expect(cover_row.locator(".preflight")).to_contain_text("Conforme", timeout=20_000)
     upload(page, kind="Intérieur", path=interior)
     interior_row = page.locator(".product-file", has_text="interieur-carnet.pdf")
-    expect(interior_row.locator(".preflight")).to_contain_text("Conforme")
+    expect(interior_row.locator(".preflight")).to_contain_text("Conforme", timeout=20_000)
     expect(interior_row).to_contain_text("64 pages, comme commandé.")
     expect(interior_row.get_by_role("img", name="Première page de interieur-carnet.pdf")).to_be_visible()
     shot(page, "6b-product-files")
