@@ -46,3 +46,22 @@ def send_email(
         with default_storage.open(attachment["path"], "rb") as handle:
             message.attach(attachment["filename"], handle.read(), attachment.get("mimetype", "application/pdf"))
     message.send()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=3300, time_limit=3600)
+def purge_daily() -> dict:
+    """The beat's daily purge: the same steps as ``manage.py purge``. Idempotent: a second run finds nothing."""
+    from .upkeep import purge_run
+
+    results = purge_run()
+    return {name: {"count": r.count, "bytes": r.bytes, "problems": len(r.problems)} for name, r in results.items()}
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=240, time_limit=300)
+def sweep_stale_jobs() -> int:
+    """The beat's hourly sweep: a job "running" since longer than ``JOBS_STALE_HOURS`` ends as failed."""
+    from django.utils import timezone
+
+    from .upkeep import jobs_mark_stale
+
+    return jobs_mark_stale(now=timezone.now())
