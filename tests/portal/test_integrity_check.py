@@ -16,6 +16,7 @@ from portal.models import BackgroundJob, NumberSequence
 from portal.numbering import number_next
 from tests.factories import OrderFactory
 from tests.files.factories import ProductFactory, pdf_bytes
+from tests.portal.test_s3_storage import s3_server, s3_storage  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +119,34 @@ def test_a_broken_counter_is_found():
     code, out = run()
     assert code == 1
     assert "numbering: order:" in out and "is behind the highest number given" in out
+
+
+def test_on_s3_the_bucket_is_walked_and_each_damage_found(s3_storage):  # noqa: F811  (the fixture)
+    _storage, client = s3_storage
+    content = pdf_bytes(pages=1)
+    kept, gone, resized = (
+        ProductFile.objects.create(
+            product=ProductFactory(),
+            kind=ProductFile.Kind.INTERIOR,
+            file=ContentFile(content, name="x.pdf"),
+            original_name="x.pdf",
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+        for _ in range(3)
+    )
+    assert client.head_object(Bucket="colophon-files", Key=kept.file.name)  # really in the bucket
+    client.delete_object(Bucket="colophon-files", Key=gone.file.name)
+    client.put_object(Bucket="colophon-files", Key=resized.file.name, Body=b"%PDF-1.7 other")
+    client.put_object(Bucket="colophon-files", Key="products/5/sub/orphan.pdf", Body=b"%PDF")
+
+    code, out = run("--deep")
+    assert code == 1
+    assert f"missing file: {gone.file.name}" in out
+    assert f"size differs: {resized.file.name}" in out
+    assert "orphan file: products/5/sub/orphan.pdf" in out
+    assert kept.file.name not in out
+
+    assert run("--fix", "--only", "files")[0] == 1  # the missing and resized files stay problems
+    keys = {item["Key"] for item in client.list_objects_v2(Bucket="colophon-files")["Contents"]}
+    assert "products/5/sub/orphan.pdf" not in keys and kept.file.name in keys
