@@ -217,7 +217,16 @@ def file_sources() -> list[FileSource]:
 
 
 def storage_walk(storage: Storage, prefix: str) -> Iterator[str]:
-    """Every object name under ``prefix`` (a folder path ending with "/"), one directory listing at a time."""
+    """Every object name under ``prefix`` (a folder path ending with "/"), streamed: on S3 the bucket's
+    listing is read page by page (1,000 keys at a time), elsewhere one directory listing at a time."""
+    bucket = getattr(storage, "bucket", None)
+    if bucket is not None and hasattr(bucket, "objects"):  # django-storages' S3Storage
+        location = (getattr(storage, "location", "") or "").strip("/")
+        key_prefix = f"{location}/{prefix}" if location else prefix
+        for item in bucket.objects.filter(Prefix=key_prefix):
+            if not item.key.endswith("/"):
+                yield item.key[len(location) + 1 :] if location else item.key
+        return
     pending = [prefix.rstrip("/")]
     while pending:
         folder = pending.pop()

@@ -122,7 +122,8 @@ def test_a_broken_counter_is_found():
 
 
 def test_on_s3_the_bucket_is_walked_and_each_damage_found(s3_storage):  # noqa: F811  (the fixture)
-    _storage, client = s3_storage
+    storage, client = s3_storage
+    assert getattr(default_storage, "bucket", None) is not None  # walked page by page, not with listdir
     content = pdf_bytes(pages=1)
     kept, gone, resized = (
         ProductFile.objects.create(
