@@ -121,9 +121,13 @@ def test_a_broken_counter_is_found():
     assert "numbering: order:" in out and "is behind the highest number given" in out
 
 
-def test_on_s3_the_bucket_is_walked_and_each_damage_found(s3_storage):  # noqa: F811  (the fixture)
+def test_on_s3_the_bucket_is_walked_and_each_damage_found(s3_storage, monkeypatch):  # noqa: F811  (the fixture)
     storage, client = s3_storage
-    assert getattr(default_storage, "bucket", None) is not None  # walked page by page, not with listdir
+
+    def listdir(name):
+        raise AssertionError("the bucket is read page by page, never listed whole")
+
+    monkeypatch.setattr(storage, "listdir", listdir)
     content = pdf_bytes(pages=1)
     kept, gone, resized = (
         ProductFile.objects.create(
