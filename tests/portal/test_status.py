@@ -16,10 +16,17 @@ from portal.models import BackgroundJob, JobStatus
 pytestmark = pytest.mark.django_db
 
 
-def run() -> tuple[int, str]:
+@pytest.fixture(autouse=True)
+def _embedded(settings):
+    """The embedded defaults (no broker) unless a test sets one, whatever the suite runs against."""
+    settings.REDIS_URL = None
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+def run(*args: str) -> tuple[int, str]:
     out = io.StringIO()
     try:
-        call_command("status", stdout=out)
+        call_command("status", *args, stdout=out)
     except SystemExit as exit:
         return exit.code, out.getvalue()
     return 0, out.getvalue()
@@ -113,3 +120,22 @@ def test_an_unreachable_smtp_server_is_wrong(settings):
     code, out = run()
     assert code == 1
     assert "FAIL" in line(out, "e-mail") and "SMTP 127.0.0.1:9" in line(out, "e-mail")
+
+
+@pytest.mark.services
+def test_against_a_real_redis_the_waiting_messages_are_counted(settings):
+    import os
+
+    import redis
+
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+    settings.REDIS_URL = settings.CELERY_BROKER_URL = url
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    client = redis.Redis.from_url(url)
+    client.delete("preflight")
+    client.rpush("preflight", b"{}", b"{}")
+    try:
+        _code, out = run("--timeout", "0.5")
+    finally:
+        client.delete("preflight")
+    assert "2 waiting" in line(out, "queue preflight")
