@@ -113,7 +113,7 @@ def purge_run(*, dry_run: bool = False, only: list[str] | None = None, progress:
         try:
             results[registered.name] = registered.step(dry_run, now, progress)
         except Exception as error:  # one broken step must not stop the others
-            results[registered.name] = PurgeResult(problems=[f"{registered.name}: {type(error).__name__}: {error}"])
+            results[registered.name] = PurgeResult(problems=[f"{type(error).__name__}: {error}"])
     return results
 
 
@@ -128,7 +128,7 @@ def check_run(
         try:
             results[registered.name] = registered.step(deep, fix, progress)
         except Exception as error:
-            results[registered.name] = CheckResult(problems=[f"{registered.name}: {type(error).__name__}: {error}"])
+            results[registered.name] = CheckResult(problems=[f"{type(error).__name__}: {error}"])
     return results
 
 

@@ -155,3 +155,18 @@ def test_on_s3_the_bucket_is_walked_and_each_damage_found(s3_storage, monkeypatc
     assert run("--fix", "--only", "files")[0] == 1  # the missing and resized files stay problems
     keys = {item["Key"] for item in client.list_objects_v2(Bucket="colophon-files")["Contents"]}
     assert "products/5/sub/orphan.pdf" not in keys and kept.file.name in keys
+
+
+def test_a_check_that_cannot_run_is_a_problem(monkeypatch):
+    from portal import upkeep
+
+    monkeypatch.setattr(upkeep, "_checks", dict(upkeep._checks))
+
+    def unreachable(deep, fix, progress):
+        raise OSError("storage unreachable")
+
+    upkeep.register_check("storage_probe", unreachable)
+    code, out = run()
+    assert code == 1
+    assert "storage_probe: OSError: storage unreachable" in out
+    assert "numbering: ok" in out  # the other checks still ran
