@@ -291,7 +291,8 @@ def files_check(deep: bool, fix: bool, progress: Progress) -> CheckResult:
     result = CheckResult()
     for source in file_sources():
         storage = source.storage
-        progress.start(f"files of {getattr(source, 'model', source.prefix)}")
+        label = f"{source.model}.{source.field}" if isinstance(source, ModelFiles) else source.prefix
+        progress.start(f"files of {label}")
         for reference in source.references():
             progress.advance()
             size = _stored_size(storage, reference.name)
@@ -430,6 +431,7 @@ def numbering_problems(deep: bool, fix: bool, progress: Progress) -> CheckResult
     from .numbering import numbering_check
 
     result = CheckResult()
+    progress.start("number sequences")
     for report in numbering_check():
         progress.advance()
         result.problems.extend(f"{report.sequence.name}: {problem}" for problem in report.problems)
@@ -467,11 +469,14 @@ class TextProgress(Progress):
         self.stream = stream
         self.width = width
         self.enabled = enabled
+        # Redrawn in place on a terminal; a log file (cron, the beat) gets one line per step instead.
+        self.interactive = bool(getattr(stream, "isatty", lambda: False)())
         self.label = ""
         self.total: int | None = None
         self.done = 0
         self._drawn_at = 0.0
         self._open = False
+        self._text = ""
 
     def start(self, label: str, total: int | None = None) -> None:
         self.finish()
@@ -488,7 +493,7 @@ class TextProgress(Progress):
         if not self.enabled or not self.label:
             return
         now = time.monotonic()
-        if not force and now - self._drawn_at < 0.2:
+        if not force and (not self.interactive or now - self._drawn_at < 0.2):
             return
         self._drawn_at = now
         if self.total:
@@ -498,13 +503,15 @@ class TextProgress(Progress):
             text = f"{self.label}: [{bar}] {self.done}/{self.total} {int(share * 100)}%"
         else:
             text = f"{self.label}: {self.done}"
-        self.stream.write(f"\r{text}")
-        self.stream.flush()
+        if self.interactive:
+            self.stream.write(f"\r{text}")
+            self.stream.flush()
+        self._text = text
         self._open = True
 
     def finish(self) -> None:
         if self._open:
             self._draw(force=True)
-            self.stream.write("\n")
+            self.stream.write(("\r" if self.interactive else "") + self._text + "\n")
             self.stream.flush()
             self._open = False
