@@ -7,4 +7,6 @@ class ContactsConfig(AppConfig):
     verbose_name = _("Contacts and accounts")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (records each user's sessions)
+        from . import signals, upkeep  # noqa: F401  (signals records each user's sessions)
+
+        upkeep.register()

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class FilesConfig(AppConfig):
     name = "files"
     verbose_name = _("Files")
+
+    def ready(self) -> None:
+        from . import upkeep
+
+        upkeep.register()

@@ -8,3 +8,6 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from .jobs import admin  # noqa: F401  (the kernel's admin pages live beside their code)
+        from .upkeep import register_kernel
+
+        register_kernel()

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -334,13 +335,32 @@ CELERY_TASK_ROUTES = {
     "*.tasks.backup_*": {"queue": "imports"},
     "*.tasks.export_*": {"queue": "imports"},
     "*.tasks.preflight_*": {"queue": "preflight"},
+    "portal.tasks.purge_daily": {"queue": "imports"},
+    "portal.tasks.sweep_stale_jobs": {"queue": "imports"},
 }
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 660)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# The operator's upkeep (see README, Operating): the daily purge and the hourly sweep of stale jobs.
+CELERY_BEAT_SCHEDULE: dict = {
+    "purge-daily": {"task": "portal.tasks.purge_daily", "schedule": crontab(hour=3, minute=30)},
+    "sweep-stale-jobs": {"task": "portal.tasks.sweep_stale_jobs", "schedule": crontab(minute=17)},
+}
+
+# --- Upkeep (manage.py purge, integrity_check, status, rerun) -------------------------------
+
+# Source files of finished contact imports are removed this many days after the import ended.
+PURGE_IMPORT_DAYS = env_int("PURGE_IMPORT_DAYS", 30)
+# A stored object no row names is removed by the purge once it is this many hours old (a broken upload).
+PURGE_ORPHAN_HOURS = env_int("PURGE_ORPHAN_HOURS", 24)
+# Documents rendered for one e-mail (quotes/<uuid>/...) are kept this many days for the e-mail's retries.
+PURGE_EMAIL_ATTACHMENT_DAYS = env_int("PURGE_EMAIL_ATTACHMENT_DAYS", 7)
+# Finished background jobs (and their result files) are kept this many days.
+JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 90)
+# A job "running" for longer than this many hours lost its worker: the sweep ends it as failed.
+JOBS_STALE_HOURS = env_int("JOBS_STALE_HOURS", 2)
 
 # --- Security -------------------------------------------------------------------------------
 

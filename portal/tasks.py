@@ -48,12 +48,24 @@ def send_email(
     message.send()
 
 
-@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=3300, time_limit=3600)
+def purge_daily() -> dict:
+    """The beat's daily purge: the same steps as ``manage.py purge``. Idempotent: a second run finds nothing."""
+    from .upkeep import purge_run
+
+    results = purge_run()
+    return {name: {"count": r.count, "bytes": r.bytes, "problems": len(r.problems)} for name, r in results.items()}
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=240, time_limit=300)
 def sweep_stale_jobs(*, older_than_minutes: int | None = None) -> int:
-    """End as failed the background jobs still "running" with no sign of life (schedulable by beat)."""
+    """The beat's hourly sweep: a job "running" with no sign of life for ``JOBS_STALE_HOURS`` (or
+    ``older_than_minutes``) ends as failed: its worker was lost."""
     from datetime import timedelta
 
-    from .jobs import STALE_AFTER, jobs_sweep_stale
+    from .jobs import jobs_sweep_stale
 
-    older_than = timedelta(minutes=older_than_minutes) if older_than_minutes else STALE_AFTER
+    older_than = (
+        timedelta(minutes=older_than_minutes) if older_than_minutes else timedelta(hours=settings.JOBS_STALE_HOURS)
+    )
     return len(jobs_sweep_stale(older_than=older_than))
