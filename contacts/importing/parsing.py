@@ -37,6 +37,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from contacts.models import Account, User
+from portal.text import strip_bidi_controls
 
 CHUNK_SIZE = 64 * 1024
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -67,8 +68,6 @@ ACCOUNT_NAME_MAX_LENGTH = Account._meta.get_field("name").max_length
 # stored by PostgreSQL, the others are invisible and would make staff read a value that is not there.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Bidirectional embeddings, overrides and isolates: they make a name read differently (U+202E).
-# TODO(integrator): the kernel's bidi function in portal/text.py is to replace this local check.
-_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 LANGUAGES = {
     "fr": "fr",
@@ -168,8 +167,7 @@ def control_character(value: str) -> str:
 
 def clean_text(value: str) -> str:
     """Drop an export's formula quote and bidi controls, trim (non-breaking spaces too), collapse spaces."""
-    if _BIDI.search(value):
-        value = _BIDI.sub("", value)
+    value = strip_bidi_controls(value)
     if "\u00a0" in value or "\u200b" in value:
         value = value.replace("\u00a0", " ").replace("\u200b", "")
     value = value.strip(" ")
