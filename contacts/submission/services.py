@@ -21,6 +21,7 @@ from files.services import product_file_add
 from library.models import Binding, PaperFormat, PaperWeight, PrintType, Product
 from orders.models import Order, ShippingBasket
 from orders.services import basket_save, line_add, order_create_draft, order_submit_for_visitor
+from portal.audit import Action, acting, audit_changes, audit_record
 from portal.emails import send_templated_email
 
 from .selectors import (
@@ -35,6 +36,7 @@ from .uploads import PdfProblem, UploadRefusal, pdf_check, sha256_of
 logger = logging.getLogger(__name__)
 
 STATUS_CHANGE_MESSAGE = "generic link"
+AUDIT_ACTOR = "generic link"  # who the audit rows of a visitor's job are by: no user, the link
 
 
 class Refusal:
@@ -137,7 +139,7 @@ def submission_create(
 
     stored_name = ""
     try:
-        with transaction.atomic():
+        with transaction.atomic(), acting(label=AUDIT_ACTOR):
             link = SubmissionLink.objects.select_for_update().filter(token=token).first()
             now = timezone.now()
             reason = submission_link_unavailable_reason(link, now=now)
@@ -163,6 +165,15 @@ def submission_create(
                 interior_paper=job.paper,
                 interior_print_type=job.print_type,
                 remarks=job.remarks,
+            )
+            audit_fields = ("title", "page_count", "quantity_to_print", "paper_format", "binding", "remarks")
+            audit_record(
+                actor=None,
+                action=Action.CREATED,
+                obj=product,
+                account_id=product.account_id,
+                changes=audit_changes({}, product, audit_fields),
+                message=submitter_email,
             )
             order = order_create_draft(
                 user=None, account_id=link.account_id, name=job.title, source=Order.Source.GENERIC_LINK
