@@ -175,7 +175,14 @@ class UserAdmin(AuditedAdminMixin, AccountAutocompleteMixin, ContactImportExport
     # --- Forms ----------------------------------------------------------------------------
 
     def get_readonly_fields(self, request, obj=None):
-        fields = ["state", "invitation_sent_at", "terms_accepted_at", "last_login", "date_joined"]
+        fields = [
+            *super().get_readonly_fields(request, obj),
+            "state",
+            "invitation_sent_at",
+            "terms_accepted_at",
+            "last_login",
+            "date_joined",
+        ]
         if obj is not None and obj.account_id:
             # A contact's access follows its state: use the actions, not the tick box.
             fields.append("is_active")

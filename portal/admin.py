@@ -110,7 +110,8 @@ class AuditedAdminMixin:
             (name, {**options, "fields": [field for field in options["fields"] if field != AUDIT_FIELD]})
             for name, options in super().get_fieldsets(request, obj)
         ]
-        if obj is not None:
+        # A subclass whose get_readonly_fields does not call super() shows no history rather than failing.
+        if obj is not None and AUDIT_FIELD in self.get_readonly_fields(request, obj):
             fieldsets.append((_("History (audit log)"), {"fields": [AUDIT_FIELD]}))
         return fieldsets
 

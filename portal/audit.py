@@ -162,7 +162,7 @@ def audit_record(
         raise ValueError(f"not an audit action code: {action!r}")
     context = current_actor()
     user = _user_or_none(actor) or (_user_or_none(context.user) if actor is None else None)
-    model = obj if isinstance(obj, type) else type(obj)
+    model = obj if isinstance(obj, type) else obj._meta.model  # also a lazy object (request.user)
     object_id = "" if isinstance(obj, type) or obj.pk is None else str(obj.pk)
     object_repr = model._meta.verbose_name_plural if isinstance(obj, type) else str(obj)
     return AuditEntry.objects.create(
@@ -181,7 +181,7 @@ def audit_record(
 
 def audit_entries_of(obj: models.Model):
     """The rows about one object, oldest first, with their actors."""
-    content_type = ContentType.objects.get_for_model(type(obj))
+    content_type = ContentType.objects.get_for_model(obj._meta.model)
     return (
         AuditEntry.objects.filter(content_type=content_type, object_id=str(obj.pk))
         .select_related("actor")
