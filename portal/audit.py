@@ -127,13 +127,17 @@ def audit_snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return {name: _field_value(obj, name) for name in fields}
 
 
+EMPTY = (None, "")  # a blank text and no value are the same for whoever reads the history
+
+
 def audit_changes(before: Mapping[str, Any], after_obj: models.Model, fields: Iterable[str]) -> dict[str, list]:
-    """``{field: [from, to]}`` for each of ``fields`` whose value differs from ``before``."""
+    """``{field: [from, to]}`` for each of ``fields`` whose value differs from ``before`` (blank and
+    None count as the same)."""
     changes = {}
     for name in fields:
         after = _field_value(after_obj, name)
         previous = audit_value(before.get(name))
-        if previous != after:
+        if previous != after and not (previous in EMPTY and after in EMPTY):
             changes[name] = [previous, after]
     return changes
 

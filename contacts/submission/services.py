@@ -244,6 +244,13 @@ def submission_link_regenerate(*, link: SubmissionLink, by: User) -> SubmissionL
     link.token = new_token()
     link.regenerated_at = timezone.now()
     link.save(update_fields=["token", "regenerated_at"])
+    audit_record(
+        actor=by,
+        action=Action.CHANGED,
+        obj=link,
+        account_id=link.account_id,
+        message="Regenerated the link; the previous one no longer works.",
+    )
     return link
 
 

@@ -17,7 +17,7 @@ from django.db.models import Max
 
 from contacts import services as contacts
 from contacts.importing import contact_import_run
-from contacts.models import TermsOfService, User
+from contacts.models import SubmissionLink, TermsOfService, User
 from contacts.submission import services as submission
 from files import services as files
 from files.models import ProductFile
@@ -544,6 +544,16 @@ def generic_link_submission(w):
         return on_order(act.order, Action.STATUS, None, label="generic link", changes=changes, rows=6)
 
     return act, expect
+
+
+@case
+def submission_link_regenerate(w):
+    link = make_link(account=w.account)
+
+    def act():
+        submission.submission_link_regenerate(link=link, by=w.staff)
+
+    return act, Expect(SubmissionLink, str(link.pk), Action.CHANGED, w.account.pk, w.staff)
 
 
 # --------------------------------------------------------------------------------------------------------------
