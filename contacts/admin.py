@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin import AuditedAdminMixin
 from portal.admin_autocomplete import AccountAutocompleteMixin
 
 from . import (
@@ -63,7 +64,7 @@ class UserInline(admin.TabularInline):
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "uai", "email", "user_count", "created_at")
     list_filter = ("kind",)
     search_fields = ("name", "uai", "email")
@@ -114,7 +115,7 @@ class CustomerFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(AccountAutocompleteMixin, ContactImportExportAdminMixin, DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, AccountAutocompleteMixin, ContactImportExportAdminMixin, DjangoUserAdmin):
     form = PortalUserChangeForm
     add_form = ContactAddForm
     change_list_template = "admin/contacts/user/change_list.html"
@@ -174,7 +175,14 @@ class UserAdmin(AccountAutocompleteMixin, ContactImportExportAdminMixin, DjangoU
     # --- Forms ----------------------------------------------------------------------------
 
     def get_readonly_fields(self, request, obj=None):
-        fields = ["state", "invitation_sent_at", "terms_accepted_at", "last_login", "date_joined"]
+        fields = [
+            *super().get_readonly_fields(request, obj),
+            "state",
+            "invitation_sent_at",
+            "terms_accepted_at",
+            "last_login",
+            "date_joined",
+        ]
         if obj is not None and obj.account_id:
             # A contact's access follows its state: use the actions, not the tick box.
             fields.append("is_active")
@@ -495,7 +503,7 @@ class UserAdmin(AccountAutocompleteMixin, ContactImportExportAdminMixin, DjangoU
 
 
 @admin.register(TermsOfService)
-class TermsOfServiceAdmin(admin.ModelAdmin):
+class TermsOfServiceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Administrators publish new terms; every contact must then accept them again."""
 
     form = TermsPublishForm

@@ -2,7 +2,7 @@
 
 Every function is keyword-only and atomic; state moves go through the guarded methods of
 ``User``; e-mails leave after commit (``send_templated_email``); each change leaves a row in the
-admin's history (``LogEntry``), so staff see who did what to a contact.
+audit log (``portal.audit``), so staff see who did what to a contact.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from importlib import import_module
 
 from django.conf import settings
-from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -21,6 +20,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from portal.audit import Action, audit_record
 from portal.emails import render_templated_email, send_templated_email
 from portal.pdf_intake import inspect_upload, problem_message
 
@@ -50,9 +50,18 @@ class BulkResult:
     skipped: list[User] = field(default_factory=list)
 
 
-def _audit(*, actor: User | None, contact: User, message: str, flag: int = CHANGE) -> None:
-    actor_id = actor.pk if actor is not None else contact.pk
-    LogEntry.objects.log_actions(actor_id, [contact], flag, message, single_object=True)
+def _audit(*, actor: User | None, contact: User, message: str, action: str = Action.CHANGED, changes=None) -> None:
+    audit_record(
+        actor=actor, action=action, obj=contact, account_id=contact.account_id, changes=changes, message=message
+    )
+
+
+def _moved(before: tuple[str, bool], contact: User) -> dict[str, list]:
+    """The state (and whether the login works) from and to, for the audit row."""
+    changes = {"state": [before[0], contact.state]}
+    if before[1] != contact.is_active:
+        changes["is_active"] = [before[1], contact.is_active]
+    return changes
 
 
 def _locked(contact: User) -> User:
@@ -98,8 +107,7 @@ def contact_create(
     contact.link_issued_at = timezone.now()
     contact.full_clean(exclude=["password"])
     contact.save()
-    if created_by is not None:
-        _audit(actor=created_by, contact=contact, message="Contact created (not registered).")
+    _audit(actor=created_by, contact=contact, action=Action.CREATED, message="Contact created (not registered).")
     return contact
 
 
@@ -110,6 +118,7 @@ def contact_issue_link(*, contact: User) -> User:
     fields = locked.issue_link(at=timezone.now())
     locked.save(update_fields=fields)
     _sync(contact, locked, fields)
+    _audit(actor=None, contact=locked, message="New link issued; the previous one no longer works.")
     return contact
 
 
@@ -157,9 +166,8 @@ def contact_send_activation(*, contact: User, sent_by: User | None = None, reiss
     send_templated_email(
         template=template, to=[locked.email], context=_link_context(locked, link), language=locked.language
     )
-    if sent_by is not None:
-        what = "Invitation sent." if template == "contacts/invitation" else "Activation request sent."
-        _audit(actor=sent_by, contact=locked, message=what)
+    what = "Invitation sent." if template == "contacts/invitation" else "Activation request sent."
+    _audit(actor=sent_by, contact=locked, action=Action.SENT, message=what)
     return contact
 
 
@@ -184,11 +192,18 @@ def contact_request_fresh_link(*, email: str) -> None:
 def contact_register(*, contact: User, password: str, terms: TermsOfService | None) -> User:
     """The person created their login through the invitation link; the activation e-mail follows."""
     locked = _locked(contact)
+    before = (locked.state, locked.is_active)
     now = timezone.now()
     fields = locked.register(password=password, terms_accepted_at=now if terms is not None else None, at=now)
     locked.save(update_fields=fields)
     _sync(contact, locked, fields)
-    _audit(actor=None, contact=locked, message="Login created through the invitation link; terms accepted.")
+    _audit(
+        actor=locked,
+        contact=locked,
+        action=Action.STATUS,
+        changes=_moved(before, locked),
+        message="Login created through the invitation link; terms accepted.",
+    )
     link = selectors.contact_activation_url(contact=locked)
     send_templated_email(
         template="contacts/activation_request",
@@ -203,10 +218,17 @@ def contact_register(*, contact: User, password: str, terms: TermsOfService | No
 def contact_activate(*, contact: User, activated_by: User | None = None) -> User:
     """Inactive → active, by the activation link (``activated_by`` None) or by staff."""
     locked = _locked(contact)
+    before = (locked.state, locked.is_active)
     fields = locked.activate()
     locked.save(update_fields=fields)
     _sync(contact, locked, fields)
-    _audit(actor=activated_by, contact=locked, message="Activated." if activated_by else "Activated by e-mail link.")
+    _audit(
+        actor=activated_by or locked,
+        contact=locked,
+        action=Action.STATUS,
+        changes=_moved(before, locked),
+        message="Activated." if activated_by else "Activated by e-mail link.",
+    )
     send_templated_email(
         template="contacts/activated",
         to=[locked.email],
@@ -221,21 +243,35 @@ def contact_deactivate(*, contact: User, deactivated_by: User | None = None) -> 
     """Active → deactivated: every session of the contact ends now and signing in is refused."""
     _refuse_own(contact, deactivated_by)
     locked = _locked(contact)
+    before = (locked.state, locked.is_active)
     fields = locked.deactivate()
     locked.save(update_fields=fields)
     _sync(contact, locked, fields)
     contact_sessions_end(contact=locked)
-    _audit(actor=deactivated_by, contact=locked, message="Deactivated; sessions ended.")
+    _audit(
+        actor=deactivated_by,
+        contact=locked,
+        action=Action.STATUS,
+        changes=_moved(before, locked),
+        message="Deactivated; sessions ended.",
+    )
     return contact
 
 
 @transaction.atomic
 def contact_reactivate(*, contact: User, reactivated_by: User | None = None) -> User:
     locked = _locked(contact)
+    before = (locked.state, locked.is_active)
     fields = locked.reactivate()
     locked.save(update_fields=fields)
     _sync(contact, locked, fields)
-    _audit(actor=reactivated_by, contact=locked, message="Reactivated.")
+    _audit(
+        actor=reactivated_by,
+        contact=locked,
+        action=Action.STATUS,
+        changes=_moved(before, locked),
+        message="Reactivated.",
+    )
     return contact
 
 
@@ -244,11 +280,18 @@ def contact_remove_identities(*, contact: User, removed_by: User | None = None) 
     """Active → not registered: the login goes, the contact and its orders stay."""
     _refuse_own(contact, removed_by)
     locked = _locked(contact)
+    before = (locked.state, locked.is_active)
     fields = locked.remove_identities()
     locked.save(update_fields=fields)
     _sync(contact, locked, fields)
     contact_sessions_end(contact=locked)
-    _audit(actor=removed_by, contact=locked, message="Identities removed; now not registered.")
+    _audit(
+        actor=removed_by,
+        contact=locked,
+        action=Action.STATUS,
+        changes=_moved(before, locked),
+        message="Identities removed; now not registered.",
+    )
     return contact
 
 
@@ -317,8 +360,18 @@ def contact_delete(*, contacts: Iterable[User], deleted_by: User | None = None) 
     blocking = [row for cascade, rows in cascades for row in rows if cascade.blocks(row)]
     if blocking:
         raise ContactDeletionRefused(blocking_orders=blocking)
-    if deleted_by is not None:
-        LogEntry.objects.log_actions(deleted_by.pk, locked, DELETION, "Contact deleted with its orders.")
+    orders_of: dict[int, int] = {}
+    for _cascade, rows in cascades:
+        for row in rows:
+            orders_of[row.created_by_id] = orders_of.get(row.created_by_id, 0) + 1
+    for contact in locked:
+        _audit(
+            actor=deleted_by,
+            contact=contact,
+            action=Action.DELETED,
+            changes={"orders": [orders_of.get(contact.pk, 0), 0]},
+            message="Contact deleted with its orders.",
+        )
     try:
         with transaction.atomic():
             for cascade, rows in cascades:
@@ -355,7 +408,14 @@ def _terms_store(*, document: UploadedFile, version_label: str, published_by: Us
     terms = TermsOfService(version_label=version_label, published_by=published_by, published_at=timezone.now())
     terms.document.save(document.name.rsplit("/", 1)[-1] or "terms.pdf", document, save=False)
     terms.save()
-    User.objects.update(terms_accepted_at=None)
+    reset = User.objects.update(terms_accepted_at=None)
+    audit_record(
+        actor=published_by,
+        action=Action.PUBLISHED,
+        obj=terms,
+        changes={"version_label": [None, version_label], "acceptances_reset": [reset, 0]},
+        message=terms.document.name,
+    )
     transaction.on_commit(lambda: cache.set(selectors.TERMS_PUBLISHED_CACHE_KEY, True, None))
     return terms
 
@@ -364,4 +424,5 @@ def _terms_store(*, document: UploadedFile, version_label: str, published_by: Us
 def contact_accept_terms(*, contact: User) -> User:
     fields = contact.accept_terms(at=timezone.now())
     contact.save(update_fields=fields)
+    _audit(actor=contact, contact=contact, message="Terms accepted.")
     return contact

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from library.admin import ProductAdmin
 from library.models import Product
+from portal.admin import AuditedAdminMixin
 
 from .models import ProductFile
 
@@ -48,7 +49,7 @@ class ProductFileInline(ProductFileDisplayMixin, admin.TabularInline):
 
 
 @admin.register(ProductFile)
-class ProductFileAdmin(ProductFileDisplayMixin, admin.ModelAdmin):
+class ProductFileAdmin(AuditedAdminMixin, ProductFileDisplayMixin, admin.ModelAdmin):
     list_display = ["original_name", "product", "kind", "size_display", "preflight_status", "uploaded_at"]
     list_filter = ["preflight_status", "kind", "uploaded_at"]
     search_fields = ["original_name", "product__title", "product__account__name", "sha256"]
@@ -69,6 +70,9 @@ class ProductFileAdmin(ProductFileDisplayMixin, admin.ModelAdmin):
         "download_link",
     ]
     readonly_fields = fields
+
+    def audit_account_id(self, obj: ProductFile) -> int | None:
+        return obj.product.account_id
 
     def has_add_permission(self, request) -> bool:
         return False  # Files come in through the customer's upload, which checks them.

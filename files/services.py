@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from library.models import Product
+from portal.audit import Action, audit_changes, audit_record, audit_snapshot
 from portal.text import strip_bidi_controls
 
 from . import preflight
@@ -31,6 +32,8 @@ logger = logging.getLogger(__name__)
 FINAL_STATUSES = {PreflightStatus.PASSED, PreflightStatus.WARNINGS, PreflightStatus.FAILED, PreflightStatus.ERROR}
 COPY_CHUNK = 1024 * 1024
 THUMBNAIL_MEMORY_BYTES = 512 * 1024 * 1024
+AUDITED_FIELDS = ("kind", "file", "original_name", "size", "sha256", "page_count")
+PREFLIGHT_ACTOR = "preflight"
 
 
 class TooManyFiles(Exception):
@@ -91,8 +94,21 @@ def product_file_add(
         page_count=page_count,
     )
     _save_or_clean_up(product_file)
+    _audit(product_file, action=Action.CREATED, user=user, changes=audit_changes({}, product_file, AUDITED_FIELDS))
     _enqueue_preflight(product_file)
     return product_file
+
+
+def _audit(product_file: ProductFile, *, action: str, user=None, changes=None, actor_label: str = "") -> None:
+    audit_record(
+        actor=user,
+        action=action,
+        obj=product_file,
+        account_id=product_file.product.account_id,
+        changes=changes,
+        message=str(product_file.product),
+        actor_label=actor_label,
+    )
 
 
 @transaction.atomic
@@ -101,6 +117,7 @@ def product_file_replace(
 ) -> ProductFile:
     locked = ProductFile.objects.select_for_update().get(pk=product_file.pk)
     old_names = (locked.file.name, locked.thumbnail.name if locked.thumbnail else "")
+    before = audit_snapshot(locked, AUDITED_FIELDS)
     locked.kind = kind
     locked.file = upload
     locked.original_name = clean_file_name(upload.name)
@@ -114,6 +131,7 @@ def product_file_replace(
     locked.page_count = page_count
     locked.thumbnail = None
     _save_or_clean_up(locked)
+    _audit(locked, action=Action.CHANGED, user=user, changes=audit_changes(before, locked, AUDITED_FIELDS))
     transaction.on_commit(lambda: _forget_stored(*old_names))
     _enqueue_preflight(locked)
     return locked
@@ -122,6 +140,11 @@ def product_file_replace(
 @transaction.atomic
 def product_file_delete(*, product_file: ProductFile) -> None:
     names = (product_file.file.name, product_file.thumbnail.name if product_file.thumbnail else "")
+    _audit(
+        product_file,
+        action=Action.DELETED,
+        changes={name: [value, None] for name, value in audit_snapshot(product_file, AUDITED_FIELDS).items()},
+    )
     product_file.delete()
     transaction.on_commit(lambda: _forget_stored(*names))
 
@@ -207,6 +230,7 @@ def product_file_preflight(*, file_id: int) -> ProductFile | None:
         if current is None:
             return None  # Deleted or replaced while it was being checked: the new file has its own check.
         old_thumbnail = current.thumbnail.name if current.thumbnail else ""
+        before = audit_snapshot(current, ("preflight_status", "page_count"))
         current.preflight_status = report["verdict"]
         current.preflight_report = {"sha256": checked, "reasons": report["reasons"]}
         current.preflight_at = timezone.now()
@@ -217,6 +241,8 @@ def product_file_preflight(*, file_id: int) -> ProductFile | None:
             current.thumbnail.save(f"{uuid.uuid4().hex}.png", File(_bytes_file(thumbnail)), save=False)
             fields.append("thumbnail")
         current.save(update_fields=fields)
+        changes = audit_changes(before, current, ("preflight_status", "page_count"))
+        _audit(current, action=Action.CHECKED, changes=changes, actor_label=PREFLIGHT_ACTOR)
         if thumbnail and old_thumbnail:
             transaction.on_commit(lambda: _forget_stored(old_thumbnail))
     return current

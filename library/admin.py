@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin import AuditedAdminMixin
 from portal.admin_autocomplete import AccountAutocompleteMixin
 
 from .models import Binding, PaperFormat, PaperWeight, PrintType, Product
@@ -34,7 +35,7 @@ class PrintTypeAdmin(CatalogAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(AccountAutocompleteMixin, admin.ModelAdmin):
+class ProductAdmin(AuditedAdminMixin, AccountAutocompleteMixin, admin.ModelAdmin):
     list_display = ("title", "account", "doc_number", "isbn", "paper_format", "binding", "page_count", "updated_at")
     list_select_related = ("account", "paper_format", "binding")
     list_filter = ("binding", "paper_format")

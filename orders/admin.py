@@ -18,6 +18,7 @@ from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 
 from portal.address import PostalAddressFormMixin
+from portal.admin import AuditedAdminMixin
 from portal.admin_autocomplete import AccountAutocompleteMixin, AccountAutocompleteSelect, narrow_to_account
 from portal.ids import parse_id
 
@@ -30,23 +31,8 @@ from .models import (
     IllegalTransition,
     Order,
     OrderStatus,
-    OrderStatusChange,
     ShippingBasket,
 )
-
-
-class OrderStatusChangeInline(admin.TabularInline):
-    model = OrderStatusChange
-    fields = ("changed_at", "from_status", "to_status", "changed_by", "message")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("changed_by")
 
 
 class ShippingBasketInlineFormSet(forms.BaseInlineFormSet):
@@ -120,7 +106,7 @@ class OrderAdminForm(forms.ModelForm):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = OrderAdminForm
     list_display = ("__str__", "number", "account", "status", "submitted_at", "created_at")
     list_filter = (
@@ -143,7 +129,7 @@ class OrderAdmin(admin.ModelAdmin):
         (_("Follow-up"), {"fields": ("tracking_reference", "submitted_at", "created_at", "updated_at")}),
         (_("Baskets, lines and files"), {"fields": ("contents",)}),
     )
-    inlines = [ShippingBasketInline, OrderStatusChangeInline]
+    inlines = [ShippingBasketInline]
     actions = ["accept", "start_production", "ship", "ready_for_pickup", "complete", "request_changes", "cancel"]
     date_hierarchy = "created_at"
 
@@ -385,7 +371,7 @@ class ShippingBasketAdminForm(PostalAddressFormMixin, forms.ModelForm):
 
 
 @admin.register(ShippingBasket)
-class ShippingBasketAdmin(admin.ModelAdmin):
+class ShippingBasketAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = ShippingBasketAdminForm
     list_display = ("__str__", "order", "kind", "position")
     list_filter = ("kind",)
@@ -393,6 +379,9 @@ class ShippingBasketAdmin(admin.ModelAdmin):
     search_fields = ("order__number", "order__name", "company", "last_name", "city")
     autocomplete_fields = ("order", "bookseller", "address")
     inlines = [BasketLineInline]
+
+    def audit_account_id(self, obj: ShippingBasket) -> int | None:
+        return obj.order.account_id
 
     def get_queryset(self, request):
         # The change page's line and address widgets read the order's account. A queryset that already
@@ -437,7 +426,7 @@ class AddressAdminForm(PostalAddressFormMixin, forms.ModelForm):
 
 
 @admin.register(Address)
-class AddressAdmin(AccountAutocompleteMixin, admin.ModelAdmin):
+class AddressAdmin(AuditedAdminMixin, AccountAutocompleteMixin, admin.ModelAdmin):
     form = AddressAdminForm
     list_display = ("__str__", "account", "use_count", "last_used_at")
     list_select_related = ("account",)

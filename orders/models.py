@@ -216,34 +216,6 @@ class Order(RemembersLoadedValues, models.Model):
         return [*fields, "submitted_at"]
 
 
-class OrderStatusChangeQuerySet(AccountScopedQuerySet):
-    account_path = "order__account"
-    scope_area = Area.ORDERS
-
-
-class OrderStatusChange(models.Model):
-    """Every move of an order: who, when, from, to."""
-
-    order = models.ForeignKey(Order, related_name="status_changes", on_delete=models.CASCADE)
-    from_status = models.CharField(_("from"), max_length=20, choices=Order.Status.choices)
-    to_status = models.CharField(_("to"), max_length=20, choices=Order.Status.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("by")
-    )
-    changed_at = models.DateTimeField(_("at"), default=timezone.now)
-    message = models.TextField(_("message"), max_length=MESSAGE_MAX_LENGTH, blank=True)
-
-    objects = OrderStatusChangeQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-        ordering = ["changed_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
-
-
 class AddressQuerySet(AccountScopedQuerySet):
     account_path = "account"
     scope_area = Area.ADDRESSES

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import F, Max, Prefetch, QuerySet, Sum
 from django.http import HttpRequest
 from django.urls import reverse
@@ -10,9 +13,10 @@ from django.utils.translation import gettext as _
 from contacts.models import User
 from library.hooks import BackLink, ProductHighlights
 from library.models import Product
+from portal.audit import Action, audit_entries_of
 from portal.ids import parse_id
 
-from .models import Address, BasketLine, Bookseller, Order, OrderStatusChange, ShippingBasket
+from .models import Address, BasketLine, Bookseller, Order, OrderStatus, ShippingBasket
 
 
 def order_list(*, user: User, status: str = "") -> QuerySet[Order]:
@@ -39,12 +43,34 @@ def _baskets_prefetch(*, with_files: bool) -> Prefetch:
     )
 
 
-def order_with_baskets(*, user: User, pk: int, with_files: bool = False, with_history: bool = False) -> QuerySet[Order]:
-    """The order, its baskets, lines and products (and files, timeline) in a fixed number of queries."""
-    prefetches: list = [_baskets_prefetch(with_files=with_files)]
-    if with_history:
-        prefetches.append(Prefetch("status_changes", queryset=OrderStatusChange.objects.select_related("changed_by")))
-    return Order.objects.visible_to(user).filter(pk=pk).prefetch_related(*prefetches)
+def order_with_baskets(*, user: User, pk: int, with_files: bool = False) -> QuerySet[Order]:
+    """The order, its baskets, lines and products (and files) in a fixed number of queries."""
+    return Order.objects.visible_to(user).filter(pk=pk).prefetch_related(_baskets_prefetch(with_files=with_files))
+
+
+@dataclass(frozen=True)
+class StatusMove:
+    """One step of an order's timeline, read from the audit log."""
+
+    at: datetime
+    from_status: str
+    to_status: str
+    by: User | None
+    message: str
+
+    def get_to_status_display(self) -> str:
+        return OrderStatus(self.to_status).label if self.to_status in OrderStatus.values else self.to_status
+
+
+def order_timeline(*, order: Order) -> list[StatusMove]:
+    """Every status move of an order (an order the reader may see), oldest first, in one query."""
+    moves = []
+    for entry in audit_entries_of(order).filter(action=Action.STATUS):
+        from_status, to_status = (entry.changes.get("status") or ["", ""])[:2]
+        moves.append(
+            StatusMove(at=entry.at, from_status=from_status, to_status=to_status, by=entry.actor, message=entry.message)
+        )
+    return moves
 
 
 def basket_for(*, user: User, pk: int) -> QuerySet[ShippingBasket]:

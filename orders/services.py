@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from contacts.models import User
 from library.models import Product
 from portal.address import normalize_address, postal_address_errors, recipient_errors
+from portal.audit import Action, audit_changes, audit_record, audit_snapshot
 from portal.emails import send_templated_email
 from portal.numbering import number_next
 
@@ -31,7 +32,6 @@ from .models import (
     IllegalTransition,
     Order,
     OrderStatus,
-    OrderStatusChange,
     ShippingBasket,
 )
 
@@ -62,16 +62,34 @@ def _ensure_editable(order: Order) -> None:
         raise OrderNotEditable(_("This order has been submitted: it can no longer be changed."))
 
 
+# Audit codes of an order's baskets and lines (the order is the object: its history tells them all).
+BASKET_ADDED = "basket_added"
+BASKET_CHANGED = "basket_changed"
+BASKET_REMOVED = "basket_removed"
+LINE_ADDED = "line_added"
+LINE_CHANGED = "line_changed"
+LINE_REMOVED = "line_removed"
+
+AUDITED_ORDER_FIELDS = ("name", "customer_reference", "wished_delivery_date")
+AUDITED_BASKET_FIELDS = ("kind", *ShippingBasket.ADDRESS_FIELDS, "pickup_name", "bookseller")
+
+
+def _audit(*, order: Order, action: str, by: User | None = None, changes=None, message: str = "") -> None:
+    audit_record(actor=by, action=action, obj=order, account_id=order.account_id, changes=changes, message=message)
+
+
 def _record_change(
-    *, order: Order, from_status: str, by: User | None, message: str = "", at: datetime | None = None
-) -> OrderStatusChange:
-    return OrderStatusChange.objects.create(
-        order=order,
-        from_status=from_status,
-        to_status=order.status,
-        changed_by=by,
+    *, order: Order, from_status: str, by: User | None, message: str = "", at: datetime | None = None, changes=None
+) -> None:
+    """The move, in the audit log the order's timeline reads."""
+    audit_record(
+        actor=by,
+        action=Action.STATUS,
+        obj=order,
+        account_id=order.account_id,
+        changes={"status": [from_status, order.status], **(changes or {})},
         message=message,
-        changed_at=at or timezone.now(),
+        at=at,
     )
 
 
@@ -86,9 +104,11 @@ def order_create_draft(
     (a generic-link visitor: ``user`` is then None)."""
     if account_id is None:
         account_id = user.account_id
-    return Order.objects.create(
+    order = Order.objects.create(
         account_id=account_id, created_by=user, name=name.strip(), source=source, status=OrderStatus.DRAFT
     )
+    _audit(order=order, action=Action.CREATED, by=user, changes={"source": [None, source]})
+    return order
 
 
 @transaction.atomic
@@ -96,16 +116,21 @@ def order_delete_draft(*, order: Order) -> None:
     order = Order.objects.select_for_update().get(pk=order.pk)
     if not order.is_draft:
         raise OrderNotEditable(_("Only a draft can be deleted."))
+    _audit(order=order, action=Action.DELETED)
     order.delete()
 
 
 @transaction.atomic
 def order_name(*, order: Order, name: str, customer_reference: str = "", wished_delivery_date=None) -> Order:
     _ensure_editable(order)
+    before = audit_snapshot(order, AUDITED_ORDER_FIELDS)
     order.name = name.strip()
     order.customer_reference = customer_reference.strip()
     order.wished_delivery_date = wished_delivery_date
     order.save(update_fields=["name", "customer_reference", "wished_delivery_date", "updated_at"])
+    changes = audit_changes(before, order, AUDITED_ORDER_FIELDS)
+    if changes:
+        _audit(order=order, action=Action.CHANGED, changes=changes)
     return order
 
 
@@ -208,11 +233,17 @@ def basket_save(
         raise OrderError(_("Unknown destination type."))
     if basket is None:
         basket = ShippingBasket(order=order, position=_next_basket_position(order))
+    adding = basket.pk is None
+    before = {} if adding else audit_snapshot(basket, AUDITED_BASKET_FIELDS)
     _basket_fill(basket, kind=kind, fields=fields)
     if kind == BasketKind.ADDRESS:
         basket.address = address_record(account_id=order.account_id, fields=fields)
     basket.save()
     _touch(order)
+    changes = audit_changes(before, basket, AUDITED_BASKET_FIELDS)
+    if adding or changes:
+        action = BASKET_ADDED if adding else BASKET_CHANGED
+        _audit(order=order, action=action, changes=changes, message=f"{basket.position}: {basket}")
     return basket
 
 
@@ -257,6 +288,9 @@ def baskets_add(*, order: Order, baskets: Sequence[NewBasket]) -> list[ShippingB
         ]
     )
     _touch(order)
+    if created:
+        destinations = "\n".join(f"{basket.position}: {basket}" for basket in created)
+        _audit(order=order, action=BASKET_ADDED, message=destinations)
     return created
 
 
@@ -276,12 +310,19 @@ def basket_duplicate(*, basket: ShippingBasket, into: Order | None = None) -> Sh
         [BasketLine(basket=copy, product_id=line.product_id, quantity=line.quantity) for line in lines]
     )
     _touch(target)
+    _audit(
+        order=target,
+        action=BASKET_ADDED,
+        changes={"copied_from": [None, basket.pk]},
+        message=f"{copy.position}: {copy}",
+    )
     return copy
 
 
 @transaction.atomic
 def basket_remove(*, basket: ShippingBasket) -> None:
     _ensure_editable(basket.order)
+    _audit(order=basket.order, action=BASKET_REMOVED, message=f"{basket.position}: {basket}")
     basket.delete()
     _touch(basket.order)
 
@@ -299,10 +340,14 @@ def line_add(*, basket: ShippingBasket, product: Product, quantity: int) -> Bask
     line, created = BasketLine.objects.select_for_update().get_or_create(
         basket=basket, product=product, defaults={"quantity": quantity}
     )
-    if not created:
+    if created:
+        _audit(order=basket.order, action=LINE_ADDED, changes={"quantity": [None, line.quantity]}, message=str(product))
+    else:
         _check_quantity(line.quantity + quantity)
         line.quantity += quantity
         line.save(update_fields=["quantity"])
+        changes = {"quantity": [line.quantity - quantity, line.quantity]}
+        _audit(order=basket.order, action=LINE_CHANGED, changes=changes, message=str(product))
     _touch(basket.order)
     return line
 
@@ -321,15 +366,24 @@ def line_add_new_product(*, basket: ShippingBasket, product: Product, user: User
 def line_update(*, line: BasketLine, quantity: int) -> BasketLine:
     _ensure_editable(line.basket.order)
     _check_quantity(quantity)
+    changes = {"quantity": [line.quantity, quantity]} if line.quantity != quantity else None
     line.quantity = quantity
     line.save(update_fields=["quantity"])
     _touch(line.basket.order)
+    if changes:
+        _audit(order=line.basket.order, action=LINE_CHANGED, changes=changes, message=str(line.product))
     return line
 
 
 @transaction.atomic
 def line_remove(*, line: BasketLine) -> None:
     _ensure_editable(line.basket.order)
+    _audit(
+        order=line.basket.order,
+        action=LINE_REMOVED,
+        changes={"quantity": [line.quantity, None]},
+        message=str(line.product),
+    )
     line.delete()
     _touch(line.basket.order)
 
@@ -430,11 +484,13 @@ def order_move(
         raise IllegalTransition("use order_submit")
     from_status = order.status
     fields = order.move_to(to_status)
+    tracking = {}
     if tracking_reference:
+        tracking = {"tracking_reference": [order.tracking_reference, tracking_reference.strip()]}
         order.tracking_reference = tracking_reference.strip()
         fields.append("tracking_reference")
     order.save(update_fields=fields)
-    _record_change(order=order, from_status=from_status, by=by, message=message.strip())
+    _record_change(order=order, from_status=from_status, by=by, message=message.strip(), changes=tracking)
     email, language = _customer_contact(order)
     if email:
         send_templated_email(
@@ -490,6 +546,7 @@ def order_copy(*, order: Order, user: User, basket: ShippingBasket | None = None
         name=_("%(name)s (again)") % {"name": order.name} if order.name else "",
         customer_reference=order.customer_reference,
     )
+    _audit(order=draft, action=Action.COPIED, by=user, changes={"copied_from": [None, order.pk]}, message=str(order))
     baskets = [basket] if basket is not None else list(order.baskets.all())
     for source in baskets:
         basket_duplicate(basket=source, into=draft)

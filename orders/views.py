@@ -333,11 +333,12 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
 
 @customer_required
 def order_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _order(request, pk, with_files=True, with_history=True)
+    order = _order(request, pk, with_files=True)
     if order.is_draft:
         return redirect("orders:baskets", pk=order.pk)
     quotes = list(order.quotes.all()) if hasattr(order, "quotes") else None
-    return render(request, "orders/detail.html", {"order": order, "quotes": quotes})
+    timeline = selectors.order_timeline(order=order)
+    return render(request, "orders/detail.html", {"order": order, "quotes": quotes, "timeline": timeline})
 
 
 @customer_required

@@ -1,6 +1,7 @@
-"""Background work that a page follows: imports, backups, exports (progress and result).
+"""The kernel's tables: background work that a page follows (imports, backups, exports), document
+number sequences and the audit log.
 
-The runner is in :mod:`portal.jobs`; a page shows a job with ``components/job_progress.html``,
+The job runner is in :mod:`portal.jobs`; a page shows a job with ``components/job_progress.html``,
 polled at ``portal:job_status``.
 """
 
@@ -9,6 +10,9 @@ from __future__ import annotations
 from typing import Self
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -134,3 +138,53 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.year}: {self.last_number}"
+
+
+class AuditEntry(models.Model):
+    """One change of customer data: who, when, on what, for which account, from and to.
+
+    The kernel imports no feature app, so the account is kept as its id (no foreign key: the rows
+    outlive the account's deletion) and the object as a generic reference with its name at the
+    time. Written by ``portal.audit.audit_record`` only; read by staff in the administration and
+    by the order's timeline. Staff-only: customers never read these rows directly.
+    """
+
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("by"),
+    )
+    actor_label = models.CharField(_("acting as"), max_length=50, blank=True)
+    account_id = models.PositiveBigIntegerField(_("account"), null=True, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, related_name="+", on_delete=models.PROTECT, verbose_name=_("kind of object")
+    )
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200)
+    target = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(_("action"), max_length=40)
+    changes = models.JSONField(_("changes"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    message = models.TextField(_("message"), max_length=5000, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"], name="auditentry_object_at"),
+            models.Index(fields=["account_id", "at"], name="auditentry_account_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_repr}"
+
+    @property
+    def actor_display(self) -> str:
+        if self.actor_id is None:
+            return self.actor_label
+        name = str(self.actor)
+        return f"{name} ({self.actor_label})" if self.actor_label else name

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin import AuditedAdminMixin
+
 from .models import PriceBreak, PriceRule, Quote, QuoteBasket, QuoteLine, ShippingPrice
 from .templatetags.quote_format import money
 
@@ -91,7 +93,7 @@ class QuoteBasketInline(admin.TabularInline):
 
 
 @admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
+class QuoteAdmin(AuditedAdminMixin, admin.ModelAdmin):
     inlines = [QuoteBasketInline, QuoteLineInline]
     list_display = ["number", "account", "order_name", "created_at", "total", "has_items_on_request", "valid_until"]
     list_filter = [("account", admin.RelatedOnlyFieldListFilter), "created_at", "has_items_on_request"]

@@ -22,6 +22,7 @@ from django.utils.translation import override
 from library.isbn import format_isbn13
 from orders.models import BasketKind, BasketLine, Order, ShippingBasket
 from orders.services import NewBasket, basket_destination_errors, baskets_add, order_create_draft
+from portal.audit import Action, audit_record
 from portal.emails import send_templated_email
 from portal.numbering import number_next
 
@@ -29,6 +30,7 @@ from .models import Quote, QuoteBasket, QuoteLine
 from .pricing import PriceGrid, ProductSpec, line_total, totals
 
 VALIDITY_DAYS = getattr(settings, "QUOTE_VALIDITY_DAYS", 30)
+ORDERED = "ordered"  # audit: a new draft was made from the quote
 
 # The destination fields of a basket copied into the quote, and back into a new order.
 DESTINATION_FIELDS = (*ShippingBasket.ADDRESS_FIELDS, "pickup_name", "bookseller_id")
@@ -192,6 +194,14 @@ def quote_create_from_order(*, order: Order, user, grid: PriceGrid | None = None
     quote.total_incl_tax = result.incl_tax
     quote.has_items_on_request = on_request
     quote.save(update_fields=["total_excl_tax", "total_tax", "total_incl_tax", "has_items_on_request"])
+    audit_record(
+        actor=user,
+        action=Action.CREATED,
+        obj=quote,
+        account_id=quote.account_id,
+        changes={"order": [None, order.pk], "total_incl_tax": [None, quote.total_incl_tax]},
+        message=quote.number,
+    )
     return quote
 
 
@@ -227,6 +237,7 @@ def quote_send_by_email(*, quote: Quote, user) -> str:
         language=language,
         attachments=[{"path": storage_name, "filename": quote.pdf_filename, "mimetype": "application/pdf"}],
     )
+    audit_record(actor=user, action=Action.SENT, obj=quote, account_id=quote.account_id, message=user.email)
     return storage_name
 
 
@@ -318,4 +329,12 @@ def quote_to_order(*, quote: Quote, user) -> QuoteOrder:
         name=quote.order_name or (_("From quote %(number)s") % {"number": quote.number}),
     )
     baskets_add(order=order, baskets=new_baskets)
+    audit_record(
+        actor=user,
+        action=ORDERED,
+        obj=quote,
+        account_id=quote.account_id,
+        changes={"order": [quote.order_id, order.pk]},
+        message=str(order),
+    )
     return QuoteOrder(order=order, left_out_baskets=tuple(left_out_baskets), left_out_products=tuple(left_out_products))

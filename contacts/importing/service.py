@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.models import Account, User
+from portal.audit import Action, audit_record
 
 from .parsing import (
     ACCOUNT_NAME_MAX_LENGTH,
@@ -94,6 +95,18 @@ def contact_import_run(*, file_name: str, progress: ProgressCallback | None = No
                 report = _process(handle, size=default_storage.size(file_name), apply=True, progress=progress)
                 if not report.ok:
                     raise ImportRejected(report)
+                audit_record(
+                    actor=None,
+                    actor_label="import",
+                    action=Action.IMPORTED,
+                    obj=User,
+                    changes={
+                        "created": [0, report.created],
+                        "updated": [0, report.updated],
+                        "new_accounts": [0, report.new_accounts_total],
+                    },
+                    message=file_name,
+                )
         except ImportRejected as rejected:
             report = rejected.report
             report.applied = False

@@ -22,6 +22,7 @@ from files.services import product_file_add
 from library.models import Binding, PaperFormat, PaperWeight, PrintType, Product
 from orders.models import Order, ShippingBasket
 from orders.services import basket_save, line_add, order_create_draft, order_submit_for_visitor
+from portal.audit import Action, acting, audit_changes, audit_record
 from portal.emails import send_templated_email
 from portal.pdf_intake import Problem, inspect_upload, problem_message
 
@@ -36,6 +37,7 @@ from .selectors import (
 logger = logging.getLogger(__name__)
 
 STATUS_CHANGE_MESSAGE = "generic link"
+AUDIT_ACTOR = "generic link"  # who the audit rows of a visitor's job are by: no user, the link
 
 
 class Refusal:
@@ -142,7 +144,7 @@ def submission_create(
 
     stored_name = ""
     try:
-        with transaction.atomic():
+        with transaction.atomic(), acting(label=AUDIT_ACTOR):
             link = SubmissionLink.objects.select_for_update().filter(token=token).first()
             now = timezone.now()
             reason = submission_link_unavailable_reason(link, now=now)
@@ -168,6 +170,15 @@ def submission_create(
                 interior_paper=job.paper,
                 interior_print_type=job.print_type,
                 remarks=job.remarks,
+            )
+            audit_fields = ("title", "page_count", "quantity_to_print", "paper_format", "binding", "remarks")
+            audit_record(
+                actor=None,
+                action=Action.CREATED,
+                obj=product,
+                account_id=product.account_id,
+                changes=audit_changes({}, product, audit_fields),
+                message=submitter_email,
             )
             order = order_create_draft(
                 user=None, account_id=link.account_id, name=job.title, source=Order.Source.GENERIC_LINK
@@ -247,6 +258,13 @@ def submission_link_regenerate(*, link: SubmissionLink, by: User) -> SubmissionL
     link.token = new_token()
     link.regenerated_at = timezone.now()
     link.save(update_fields=["token", "regenerated_at"])
+    audit_record(
+        actor=by,
+        action=Action.CHANGED,
+        obj=link,
+        account_id=link.account_id,
+        message="Regenerated the link; the previous one no longer works.",
+    )
     return link
 
 

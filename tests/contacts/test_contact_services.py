@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.contrib.admin.models import LogEntry
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from contacts import selectors, services
 from contacts.models import ContactState, IllegalTransition, User, UserSession
 from contacts.tokens import activation_token, invitation_token
+from portal.audit import audit_entries_of
 from tests.contacts.factories import (
     ActiveContactFactory,
     DeactivatedContactFactory,
@@ -39,7 +39,8 @@ def test_contact_create_is_not_registered_without_password_and_logged(outbox):
     assert not contact.has_usable_password()
     assert contact.link_issued_at is not None and contact.invitation_sent_at is None
     assert outbox == []  # staff review the message before it goes
-    assert LogEntry.objects.filter(object_id=str(contact.pk), user=staff).exists()
+    (entry,) = audit_entries_of(contact)
+    assert (entry.action, entry.actor, entry.account_id) == ("created", staff, contact.account_id)
 
 
 def test_invitation_in_contacts_language_with_working_link(outbox, django_capture_on_commit_callbacks, settings):

@@ -18,7 +18,7 @@ from contacts.submission.services import (
 )
 from files.models import ProductFile
 from library.models import Product
-from orders.models import BasketLine, Order, OrderStatusChange, ShippingBasket
+from orders.models import BasketLine, Order, ShippingBasket
 from portal.pdf_intake import Problem
 from tests.contacts.submission_support import (
     encrypted_pdf_bytes,
@@ -29,6 +29,7 @@ from tests.contacts.submission_support import (
     upload,
 )
 from tests.factories import StaffUserFactory
+from tests.orders.factories import status_moves
 
 pytestmark = pytest.mark.django_db
 
@@ -87,14 +88,14 @@ def test_a_submission_becomes_a_submitted_order_with_its_product_basket_and_file
     import hashlib
 
     assert product_file.sha256 == hashlib.sha256(data).hexdigest()
-    change = OrderStatusChange.objects.get(order=order)
-    assert (change.from_status, change.to_status, change.changed_by, change.message) == (
+    (change,) = status_moves(order)
+    assert (change.from_status, change.to_status, change.by, change.message) == (
         "draft",
         "submitted",
         None,
         "generic link",
     )
-    assert change.changed_at == order.submitted_at
+    assert change.at == order.submitted_at
 
     to_submitter = [m for m in mail.outbox if m.to == ["jeanne@example.fr"]]
     to_shop = [m for m in mail.outbox if m.to == [settings.SHOP_EMAIL]]

@@ -3,6 +3,7 @@ from __future__ import annotations
 import factory
 
 from orders.models import Address, BasketLine, Bookseller, Order, ShippingBasket
+from orders.selectors import order_timeline
 from tests.factories import AccountFactory, OrderFactory
 from tests.library.factories import ProductFactory
 
@@ -58,3 +59,8 @@ def submittable_order(*, account, baskets: int = 1, lines: int = 1, **kwargs) ->
         for _ in range(lines):
             LineFactory(basket=basket)
     return order
+
+
+def status_moves(order: Order) -> list:
+    """The order's status moves as its timeline reads them from the audit log, oldest first."""
+    return order_timeline(order=order)

@@ -4,13 +4,16 @@ no product, file, bookseller or staff member is fetched once per row."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from files.models import ProductFile
 from library.models import Product
-from orders.models import BasketLine, Order, OrderStatusChange, ShippingBasket
+from orders.models import BasketLine, Order, ShippingBasket
+from portal.audit import audit_entries_of
+from portal.models import AuditEntry
 from tests.factories import AccountFactory, StaffUserFactory
 from tests.library.factories import BindingFactory, PaperFormatFactory
 from tests.orders.factories import BooksellerFactory
@@ -51,8 +54,16 @@ def make_order(*, account=None, baskets: int = 1, lines: int = 1, moves: int = 1
     BasketLine.objects.bulk_create(
         BasketLine(basket=basket, product=product, quantity=3) for basket in made for product in products
     )
-    OrderStatusChange.objects.bulk_create(
-        OrderStatusChange(order=order, from_status="draft", to_status="submitted", changed_by=StaffUserFactory())
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            content_type=ContentType.objects.get_for_model(Order),
+            object_id=str(order.pk),
+            object_repr=str(order),
+            account_id=account.pk,
+            action="status",
+            changes={"status": ["draft", "submitted"]},
+            actor=StaffUserFactory(),
+        )
         for _ in range(moves)
     )
     return order
@@ -120,7 +131,7 @@ def test_order_page_with_twenty_baskets_lines_and_moves(staff_client, django_ass
 
     html = response.content.decode()
     assert all(basket.bookseller.name in html for basket in large.baskets.select_related("bookseller"))
-    assert all(str(move.changed_by) in html for move in large.status_changes.select_related("changed_by"))
+    assert all(str(entry.actor) in html for entry in audit_entries_of(large))
 
 
 @pytest.mark.parametrize("changelist", ["admin:orders_order_changelist", "admin:orders_shippingbasket_changelist"])

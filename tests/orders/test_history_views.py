@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from orders import services
@@ -59,3 +61,30 @@ def test_order_again_views(customer_client, customer):
     assert customer_client.get(reverse("orders:again", args=[order.pk])).status_code == 405
     order.refresh_from_db()
     assert order.status == OrderStatus.COMPLETED
+
+
+def test_the_timeline_reads_the_status_moves_of_the_audit_log_in_one_query(
+    customer_client, customer, staff_user, django_assert_num_queries
+):
+    order = submittable_order(account=customer.account, name="Printemps")
+    services.order_submit(order_id=order.pk, user=customer)
+    url = reverse("orders:detail", args=[order.pk])
+    customer_client.get(url)
+    with CaptureQueriesContext(connection) as one_move:
+        customer_client.get(url)
+    services.order_accept(order_id=order.pk, by=staff_user)
+    services.order_request_changes(order_id=order.pk, by=staff_user, message="Papier épuisé")
+    services.order_submit(order_id=order.pk, user=customer)
+
+    with django_assert_num_queries(len(one_move)):
+        response = customer_client.get(url)
+
+    moves = response.context["timeline"]
+    assert [(move.to_status, move.by) for move in moves] == [
+        ("submitted", customer),
+        ("accepted", staff_user),
+        ("changes_requested", staff_user),
+        ("submitted", customer),
+    ]
+    html = response.content.decode()
+    assert "Papier épuisé" in html and "Modifications demandées" in html

@@ -167,8 +167,6 @@ def test_admin_adding_an_order_with_a_creator_of_another_account_is_refused(staf
         "source": Order.Source.PORTAL,
         "baskets-TOTAL_FORMS": "0",
         "baskets-INITIAL_FORMS": "0",
-        "status_changes-TOTAL_FORMS": "0",
-        "status_changes-INITIAL_FORMS": "0",
     }
 
     response = staff_client.post(reverse("admin:orders_order_add"), data, HTTP_ACCEPT_LANGUAGE="en")

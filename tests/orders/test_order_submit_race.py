@@ -9,9 +9,9 @@ from django.core import mail
 from django.db import connection
 
 from orders import services
-from orders.models import Order, OrderStatus, OrderStatusChange
+from orders.models import Order, OrderStatus
 from tests.factories import UserFactory
-from tests.orders.factories import submittable_order
+from tests.orders.factories import status_moves, submittable_order
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -63,7 +63,7 @@ def test_simultaneous_submissions_submit_once(settings):
     assert order.status == OrderStatus.SUBMITTED
     assert order.number == numbers[0]
     assert Order.objects.filter(number__isnull=False).count() == 1
-    change = OrderStatusChange.objects.get(order=order)
-    assert (change.from_status, change.to_status, change.changed_by_id) == ("draft", "submitted", customer.pk)
+    (change,) = status_moves(order)
+    assert (change.from_status, change.to_status, change.by.pk) == ("draft", "submitted", customer.pk)
     assert sorted(message.to[0] for message in mail.outbox) == ["atelier@example.fr", customer.email]
     assert all(order.number in message.subject for message in mail.outbox)
