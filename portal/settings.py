@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "portal",
     "contacts",
     "orders",
+    "submissions",
     "library",
     "files",
     "quotes",

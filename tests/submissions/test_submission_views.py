@@ -9,13 +9,13 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from contacts.submission.services import submission_link_regenerate
 from files.models import ProductFile
 from library.models import Binding, PaperFormat
 from orders.models import Order
 from portal.pdf_intake import PdfUploadHandler
-from tests.contacts.submission_support import make_link, pdf_bytes, stored_files, upload
+from submissions.services import submission_link_regenerate
 from tests.factories import StaffUserFactory
+from tests.submissions.submission_support import make_link, pdf_bytes, stored_files, upload
 
 pytestmark = pytest.mark.django_db
 
