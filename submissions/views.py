@@ -88,6 +88,8 @@ def _submission_form_view(request: HttpRequest, *, link: SubmissionLink, usage, 
 @never_cache
 @require_GET
 def submission_thanks_view(request: HttpRequest, token: str) -> HttpResponse:
+    if submission_link_by_token(token) is None:
+        return _unavailable(request, Unavailable.UNKNOWN)
     number = request.session.get(THANKS_SESSION_KEY)
     if not number:
         return redirect("submission:submit", token=token)

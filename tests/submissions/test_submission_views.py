@@ -203,6 +203,18 @@ def test_a_regenerated_link_answers_404_in_the_visitors_language(client):
     assert "Ce lien ne fonctionne pas" in response.content.decode()
 
 
+def test_the_thank_you_page_of_an_unknown_link_is_the_same_404_even_after_a_submission(client):
+    link = make_link()
+    client.post(url(link), form_data())
+    assert client.session.get("submission_number")
+    old = reverse("submission:thanks", args=[link.token])
+    submission_link_regenerate(link=link, by=StaffUserFactory())
+    for token_url in (old, reverse("submission:thanks", args=["x" * 43])):
+        response = client.get(token_url, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 404
+        assert "This link does not work" in response.content.decode()
+
+
 def test_the_form_is_protected_against_cross_site_posts(settings):
     link = make_link()
     response = Client(enforce_csrf_checks=True).post(url(link), form_data())
