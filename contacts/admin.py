@@ -17,11 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.admin import AuditedAdminMixin
 from portal.admin_autocomplete import AccountAutocompleteMixin
 
-from . import (
-    admin_submission,  # noqa: F401  (registers the generic link's admin)
-    selectors,
-    services,
-)
+from . import selectors, services
 from .admin_importexport import ContactImportExportAdminMixin
 from .forms import ContactAddForm, TermsPublishForm
 from .models import LINK_STATES, Account, ContactState, TermsOfService, User

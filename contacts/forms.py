@@ -83,6 +83,11 @@ class TermsPublishForm(forms.ModelForm):
         fields = ("version_label", "document")
         widgets = {"document": forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"})}
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # An empty file too is judged by the PDF intake, so it gets the intake's message, not Django's.
+        self.fields["document"].allow_empty_file = True
+
     def clean_document(self):
         document = self.cleaned_data["document"]
         if document:

@@ -71,7 +71,7 @@ def _respond(
 @customer_required
 @require_GET
 def product_file_list_view(request: HttpRequest, product_pk: int) -> HttpResponse:
-    product = get_object_or_404(Product.objects.visible_to(request.user), pk=product_pk)
+    product = get_object_or_404(Product.objects.visible_to(request.scope), pk=product_pk)
     return _respond(request, product)
 
 
@@ -95,7 +95,7 @@ def _auto_id(replace_file_id) -> str:
 @customer_required
 @require_POST
 def product_file_upload_view(request: HttpRequest, product_pk: int) -> HttpResponse:
-    product = get_object_or_404(Product.objects.visible_to(request.user), pk=product_pk)
+    product = get_object_or_404(Product.objects.visible_to(request.scope), pk=product_pk)
     if declared_too_large(request):
         return _refused_before_reading(request, product, "too_large")
     checker = install_upload_handlers(request)
@@ -130,7 +130,7 @@ def _upload(request: HttpRequest, product: Product, checker) -> HttpResponse:
 @customer_required
 @require_POST
 def product_file_replace_view(request: HttpRequest, pk: int) -> HttpResponse:
-    product_file = get_object_or_404(ProductFile.objects.visible_to(request.user).select_related("product"), pk=pk)
+    product_file = get_object_or_404(ProductFile.objects.visible_to(request.scope).select_related("product"), pk=pk)
     product = product_file.product
     if declared_too_large(request):
         return _refused_before_reading(request, product, "too_large", replace_file_id=pk)
@@ -164,7 +164,7 @@ def _replace(request: HttpRequest, product_file: ProductFile, checker) -> HttpRe
 @customer_required
 @require_http_methods(["GET", "POST"])
 def product_file_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    product_file = get_object_or_404(ProductFile.objects.visible_to(request.user).select_related("product"), pk=pk)
+    product_file = get_object_or_404(ProductFile.objects.visible_to(request.scope).select_related("product"), pk=pk)
     product = product_file.product
     back = _next_url(request, product)
     if request.method == "POST":
@@ -180,7 +180,7 @@ def product_file_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @customer_required
 @require_GET
 def product_file_download_view(request: HttpRequest, pk: int) -> FileResponse:
-    product_file = get_object_or_404(ProductFile.objects.visible_to(request.user), pk=pk)
+    product_file = get_object_or_404(ProductFile.objects.visible_to(request.scope), pk=pk)
     try:
         handle = product_file.file.open("rb")
     except (FileNotFoundError, OSError) as error:
@@ -198,7 +198,7 @@ def product_file_download_view(request: HttpRequest, pk: int) -> FileResponse:
 @customer_required
 @require_GET
 def product_file_thumbnail_view(request: HttpRequest, pk: int) -> FileResponse:
-    product_file = get_object_or_404(ProductFile.objects.visible_to(request.user), pk=pk)
+    product_file = get_object_or_404(ProductFile.objects.visible_to(request.scope), pk=pk)
     if not product_file.thumbnail:
         raise Http404
     try:
@@ -215,6 +215,6 @@ def product_file_thumbnail_view(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def product_file_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The file's row, polled by htmx while its check is waiting or running."""
-    product_file = get_object_or_404(ProductFile.objects.visible_to(request.user), pk=pk)
+    product_file = get_object_or_404(ProductFile.objects.visible_to(request.scope), pk=pk)
     html = render_to_string("files/_file_row.html", row_context(product_file), request=request)
     return HttpResponse(html)

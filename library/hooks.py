@@ -37,7 +37,7 @@ _back_links: dict[str, BackLinkProvider] = {}
 
 
 def register_product_highlights(name: str, provider: HighlightsProvider) -> None:
-    """``provider(user=...)`` gives the reader's last and most ordered products, for the library's list."""
+    """``provider(scope=...)`` gives the reader's last and most ordered products, for the library's list."""
     _highlights[name] = provider
 
 
@@ -46,11 +46,11 @@ def register_product_back_link(parameter: str, provider: BackLinkProvider) -> No
     _back_links[parameter] = provider
 
 
-def product_highlights(*, user) -> ProductHighlights:
+def product_highlights(*, scope) -> ProductHighlights:
     """What the last provider registered gives, or no highlights when no app offers any."""
     if not _highlights:
         return ProductHighlights(recent=[], best=[])
-    return next(reversed(_highlights.values()))(user=user)
+    return next(reversed(_highlights.values()))(scope=scope)
 
 
 def product_back_link(request: HttpRequest) -> BackLink | None:

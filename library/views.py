@@ -33,10 +33,10 @@ def _files_partial_exists() -> bool:
 @customer_required
 def product_list_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    page = Paginator(product_library(user=request.user, text=query), 25).get_page(request.GET.get("page"))
+    page = Paginator(product_library(scope=request.scope, text=query), 25).get_page(request.GET.get("page"))
     context = {"page": page, "query": query}
     if not query and page.number == 1:
-        highlights = hooks.product_highlights(user=request.user)
+        highlights = hooks.product_highlights(scope=request.scope)
         context["recent"], context["best"] = highlights.recent, highlights.best
     return render(request, "library/list.html", context)
 
@@ -44,7 +44,7 @@ def product_list_view(request: HttpRequest) -> HttpResponse:
 @customer_required
 def product_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The product page: its specification (editable) and its files."""
-    product = get_object_or_404(Product.objects.visible_to(request.user), pk=pk)
+    product = get_object_or_404(Product.objects.visible_to(request.scope), pk=pk)
     form = ProductForm(request.POST or None, instance=product)
     back_link = hooks.product_back_link(request)
     if request.method == "POST" and form.is_valid():

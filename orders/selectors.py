@@ -13,21 +13,22 @@ from django.utils.translation import gettext as _
 from contacts.models import User
 from library.hooks import BackLink, ProductHighlights
 from library.models import Product
+from portal.access import Scope
 from portal.audit import Action, audit_entries_of
 from portal.ids import parse_id
 
 from .models import Address, BasketLine, Bookseller, Order, OrderStatus, ShippingBasket
 
 
-def order_list(*, user: User, status: str = "") -> QuerySet[Order]:
-    orders = Order.objects.visible_to(user).placed().with_totals()
+def order_list(*, scope: Scope, status: str = "") -> QuerySet[Order]:
+    orders = Order.objects.visible_to(scope).placed().with_totals()
     if status:
         orders = orders.filter(status=status)
     return orders.order_by("-created_at", "-id")
 
 
-def drafts(*, user: User) -> QuerySet[Order]:
-    return Order.objects.visible_to(user).drafts().with_totals().order_by("-updated_at", "-id")
+def drafts(*, scope: Scope) -> QuerySet[Order]:
+    return Order.objects.visible_to(scope).drafts().with_totals().order_by("-updated_at", "-id")
 
 
 def _baskets_prefetch(*, with_files: bool) -> Prefetch:
@@ -43,9 +44,9 @@ def _baskets_prefetch(*, with_files: bool) -> Prefetch:
     )
 
 
-def order_with_baskets(*, user: User, pk: int, with_files: bool = False) -> QuerySet[Order]:
+def order_with_baskets(*, scope: Scope, pk: int, with_files: bool = False) -> QuerySet[Order]:
     """The order, its baskets, lines and products (and files) in a fixed number of queries."""
-    return Order.objects.visible_to(user).filter(pk=pk).prefetch_related(_baskets_prefetch(with_files=with_files))
+    return Order.objects.visible_to(scope).filter(pk=pk).prefetch_related(_baskets_prefetch(with_files=with_files))
 
 
 @dataclass(frozen=True)
@@ -73,26 +74,26 @@ def order_timeline(*, order: Order) -> list[StatusMove]:
     return moves
 
 
-def basket_for(*, user: User, pk: int) -> QuerySet[ShippingBasket]:
-    return ShippingBasket.objects.visible_to(user).select_related("order", "bookseller").filter(pk=pk)
+def basket_for(*, scope: Scope, pk: int) -> QuerySet[ShippingBasket]:
+    return ShippingBasket.objects.visible_to(scope).select_related("order", "bookseller").filter(pk=pk)
 
 
-def line_for(*, user: User, pk: int) -> QuerySet[BasketLine]:
-    return BasketLine.objects.visible_to(user).filter(pk=pk).select_related("basket__order", "product")
+def line_for(*, scope: Scope, pk: int) -> QuerySet[BasketLine]:
+    return BasketLine.objects.visible_to(scope).filter(pk=pk).select_related("basket__order", "product")
 
 
-def addresses_matching(*, user: User, text: str, limit: int = 20) -> list[Address]:
-    return list(Address.objects.visible_to(user).matching(text).order_by("-use_count", "-id")[:limit])
+def addresses_matching(*, scope: Scope, text: str, limit: int = 20) -> list[Address]:
+    return list(Address.objects.visible_to(scope).matching(text).order_by("-use_count", "-id")[:limit])
 
 
-def addresses_recent(*, user: User, limit: int = 10) -> list[Address]:
+def addresses_recent(*, scope: Scope, limit: int = 10) -> list[Address]:
     return list(
-        Address.objects.visible_to(user).filter(last_used_at__isnull=False).order_by("-last_used_at", "-id")[:limit]
+        Address.objects.visible_to(scope).filter(last_used_at__isnull=False).order_by("-last_used_at", "-id")[:limit]
     )
 
 
-def addresses_most_used(*, user: User, limit: int = 20) -> list[Address]:
-    return list(Address.objects.visible_to(user).filter(use_count__gt=0).order_by("-use_count", "-id")[:limit])
+def addresses_most_used(*, scope: Scope, limit: int = 20) -> list[Address]:
+    return list(Address.objects.visible_to(scope).filter(use_count__gt=0).order_by("-use_count", "-id")[:limit])
 
 
 def booksellers_matching(*, text: str, limit: int = 20) -> list[Bookseller]:
@@ -113,19 +114,19 @@ def _with_order_stats(products: QuerySet[Product]) -> QuerySet[Product]:
     )
 
 
-def products_recent(*, user: User, limit: int = 10) -> list[Product]:
+def products_recent(*, scope: Scope, limit: int = 10) -> list[Product]:
     """The last products put into an order (or created, when never ordered)."""
-    products = _with_order_stats(Product.objects.visible_to(user))
+    products = _with_order_stats(Product.objects.visible_to(scope))
     return list(products.order_by(F("last_ordered_at").desc(nulls_last=True), "-updated_at", "-id")[:limit])
 
 
-def products_most_ordered(*, user: User, limit: int = 20) -> list[Product]:
-    products = _with_order_stats(Product.objects.visible_to(user)).filter(copies_ordered__gt=0)
+def products_most_ordered(*, scope: Scope, limit: int = 20) -> list[Product]:
+    products = _with_order_stats(Product.objects.visible_to(scope)).filter(copies_ordered__gt=0)
     return list(products.order_by("-copies_ordered", "-id")[:limit])
 
 
-def product_highlights(*, user: User) -> ProductHighlights:
-    return ProductHighlights(recent=products_recent(user=user), best=products_most_ordered(user=user))
+def product_highlights(*, scope: Scope) -> ProductHighlights:
+    return ProductHighlights(recent=products_recent(scope=scope), best=products_most_ordered(scope=scope))
 
 
 def product_back_to_order(*, request: HttpRequest, value: str) -> BackLink | None:

@@ -29,7 +29,7 @@ STEPS = (
 
 
 def _order(request: HttpRequest, pk: int, **kwargs) -> Order:
-    return get_object_or_404(selectors.order_with_baskets(user=request.user, pk=pk, **kwargs))
+    return get_object_or_404(selectors.order_with_baskets(scope=request.scope, pk=pk, **kwargs))
 
 
 def _editable_order(request: HttpRequest, pk: int, **kwargs) -> Order:
@@ -54,7 +54,7 @@ def order_new_view(request: HttpRequest) -> HttpResponse:
         order = services.order_create_draft(user=request.user)
         messages.success(request, _("Your new order is saved as a draft. Start with a shipping basket."))
         return redirect("orders:baskets", pk=order.pk)
-    drafts = selectors.drafts(user=request.user)
+    drafts = selectors.drafts(scope=request.scope)
     page = Paginator(drafts, 20).get_page(request.GET.get("page"))
     return render(request, "orders/new.html", {"page": page})
 
@@ -105,13 +105,13 @@ def order_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @customer_required
 def order_confirmation_view(request: HttpRequest, pk: int) -> HttpResponse:
-    order = get_object_or_404(Order.objects.visible_to(request.user).placed(), pk=pk)
+    order = get_object_or_404(Order.objects.visible_to(request.scope).placed(), pk=pk)
     return render(request, "orders/confirmation.html", {"order": order})
 
 
 @customer_required
 def order_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    order = get_object_or_404(Order.objects.visible_to(request.user).drafts().with_totals(), pk=pk)
+    order = get_object_or_404(Order.objects.visible_to(request.scope).drafts().with_totals(), pk=pk)
     if request.method == "POST":
         services.order_delete_draft(order=order)
         messages.success(request, _("The draft “%(name)s” has been deleted.") % {"name": order})
@@ -134,9 +134,9 @@ def _basket_form_context(request: HttpRequest, *, order: Order, kind: str, form,
     context["query"] = query
     if kind == ShippingBasket.Kind.ADDRESS:
         if query:
-            context["found_addresses"] = selectors.addresses_matching(user=request.user, text=query)
-        context["recent_addresses"] = selectors.addresses_recent(user=request.user)
-        context["best_addresses"] = selectors.addresses_most_used(user=request.user)
+            context["found_addresses"] = selectors.addresses_matching(scope=request.scope, text=query)
+        context["recent_addresses"] = selectors.addresses_recent(scope=request.scope)
+        context["best_addresses"] = selectors.addresses_most_used(scope=request.scope)
     elif kind == ShippingBasket.Kind.BOOKSELLER:
         context["booksellers"] = selectors.booksellers_matching(text=query)
         selected = form["bookseller"].value() if form.is_bound else (basket.bookseller_id if basket else None)
@@ -151,7 +151,7 @@ def _initial_from_address_book(request: HttpRequest) -> dict:
     address_id = parse_id(request.GET["address"])
     if address_id is None:
         raise Http404
-    address = get_object_or_404(Address.objects.visible_to(request.user), pk=address_id)
+    address = get_object_or_404(Address.objects.visible_to(request.scope), pk=address_id)
     return address.address_values()
 
 
@@ -197,7 +197,7 @@ def basket_create_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse
 
 @customer_required
 def basket_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    basket = get_object_or_404(selectors.basket_for(user=request.user, pk=pk))
+    basket = get_object_or_404(selectors.basket_for(scope=request.scope, pk=pk))
     if not basket.order.is_editable:
         raise Http404
     kind = request.GET.get("kind", basket.kind)
@@ -207,7 +207,7 @@ def basket_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @customer_required
 @require_POST
 def basket_duplicate_view(request: HttpRequest, pk: int) -> HttpResponse:
-    basket = get_object_or_404(selectors.basket_for(user=request.user, pk=pk))
+    basket = get_object_or_404(selectors.basket_for(scope=request.scope, pk=pk))
     try:
         services.basket_duplicate(basket=basket)
     except services.OrderError as error:
@@ -218,7 +218,7 @@ def basket_duplicate_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @customer_required
 def basket_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    basket = get_object_or_404(selectors.basket_for(user=request.user, pk=pk))
+    basket = get_object_or_404(selectors.basket_for(scope=request.scope, pk=pk))
     if not basket.order.is_editable:
         raise Http404
     if request.method == "POST":
@@ -234,7 +234,7 @@ def basket_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @customer_required
 def line_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     """ "+ Add a product": find one in the library (search, last, most ordered) and give a quantity."""
-    basket = get_object_or_404(selectors.basket_for(user=request.user, pk=pk))
+    basket = get_object_or_404(selectors.basket_for(scope=request.scope, pk=pk))
     order = basket.order
     if not order.is_editable:
         raise Http404
@@ -244,7 +244,7 @@ def line_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         product_id = parse_id(request.POST.get("product"))
         if product_id is None:
             raise Http404
-        product = get_object_or_404(Product.objects.visible_to(request.user), pk=product_id)
+        product = get_object_or_404(Product.objects.visible_to(request.scope), pk=product_id)
         if form.is_valid():
             try:
                 services.line_add(basket=basket, product=product, quantity=form.cleaned_data["quantity"])
@@ -258,14 +258,14 @@ def line_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     found = None
     if query:
-        found = Paginator(product_library(user=request.user, text=query), 20).get_page(request.GET.get("page"))
+        found = Paginator(product_library(scope=request.scope, text=query), 20).get_page(request.GET.get("page"))
     context = {
         "order": order,
         "basket": basket,
         "query": query,
         "found": found,
-        "recent": selectors.products_recent(user=request.user),
-        "best": selectors.products_most_ordered(user=request.user),
+        "recent": selectors.products_recent(scope=request.scope),
+        "best": selectors.products_most_ordered(scope=request.scope),
         "refused": refused,
         "step": "baskets",
     }
@@ -275,7 +275,7 @@ def line_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @customer_required
 def line_new_product_view(request: HttpRequest, pk: int) -> HttpResponse:
     """ "+ Add a product" → create a product with the manual's form; it goes to the basket and the library."""
-    basket = get_object_or_404(selectors.basket_for(user=request.user, pk=pk))
+    basket = get_object_or_404(selectors.basket_for(scope=request.scope, pk=pk))
     order = basket.order
     if not order.is_editable:
         raise Http404
@@ -294,7 +294,7 @@ def line_new_product_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @customer_required
 def line_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    line = get_object_or_404(selectors.line_for(user=request.user, pk=pk))
+    line = get_object_or_404(selectors.line_for(scope=request.scope, pk=pk))
     order = line.basket.order
     if not order.is_editable:
         raise Http404
@@ -309,7 +309,7 @@ def line_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @customer_required
 @require_POST
 def line_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    line = get_object_or_404(selectors.line_for(user=request.user, pk=pk))
+    line = get_object_or_404(selectors.line_for(scope=request.scope, pk=pk))
     try:
         services.line_remove(line=line)
     except services.OrderError as error:
@@ -326,7 +326,7 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in OrderStatus.values or status == OrderStatus.DRAFT:
         status = ""
-    page = Paginator(selectors.order_list(user=request.user, status=status), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.order_list(scope=request.scope, status=status), 25).get_page(request.GET.get("page"))
     statuses = [(value, label) for value, label in OrderStatus.choices if value != OrderStatus.DRAFT]
     return render(request, "orders/list.html", {"page": page, "status": status, "statuses": statuses})
 
@@ -353,7 +353,7 @@ def order_again_view(request: HttpRequest, pk: int) -> HttpResponse:
 @customer_required
 @require_POST
 def basket_again_view(request: HttpRequest, pk: int) -> HttpResponse:
-    basket = get_object_or_404(selectors.basket_for(user=request.user, pk=pk))
+    basket = get_object_or_404(selectors.basket_for(scope=request.scope, pk=pk))
     draft = services.order_copy(order=basket.order, user=request.user, basket=basket)
     messages.success(request, _("A new draft was made from this basket: check it and validate."))
     return redirect("orders:baskets", pk=draft.pk)

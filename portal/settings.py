@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "portal",
     "contacts",
     "orders",
+    "submissions",
     "library",
     "files",
     "quotes",

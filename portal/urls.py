@@ -27,7 +27,7 @@ urlpatterns = [
     path("files/", include("files.urls")),
     path("quotes/", include("quotes.urls")),
     path("contacts/", include("contacts.urls")),
-    path("submit/", include("contacts.urls_submission")),
+    path("submit/", include("submissions.urls")),
     path("subscriptions/", include("subscriptions.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

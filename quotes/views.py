@@ -26,7 +26,7 @@ PAGE_SIZE = 20
 
 def _quote_or_404(request: HttpRequest, pk: int) -> Quote:
     try:
-        return services.quote_with_lines(Quote.objects.visible_to(request.user), pk=pk)
+        return services.quote_with_lines(Quote.objects.visible_to(request.scope), pk=pk)
     except Quote.DoesNotExist:
         raise Http404 from None
 
@@ -45,7 +45,7 @@ def _order_url(order: Order) -> str:
 @require_GET
 def quote_request_view(request: HttpRequest) -> HttpResponse:
     drafts = (
-        Order.objects.visible_to(request.user)
+        Order.objects.visible_to(request.scope)
         .drafts()
         .annotate(basket_count=Count("baskets", distinct=True), line_count=Count("baskets__lines", distinct=True))
         .order_by("-updated_at", "-id")[:20]
@@ -56,7 +56,7 @@ def quote_request_view(request: HttpRequest) -> HttpResponse:
 @customer_required
 @require_POST
 def quote_create_from_order_view(request: HttpRequest, order_pk: int) -> HttpResponse:
-    order = get_object_or_404(Order.objects.visible_to(request.user), pk=order_pk)
+    order = get_object_or_404(Order.objects.visible_to(request.scope), pk=order_pk)
     try:
         quote = services.quote_create_from_order(order=order, user=request.user)
     except services.QuoteError as error:
@@ -69,7 +69,7 @@ def quote_create_from_order_view(request: HttpRequest, order_pk: int) -> HttpRes
 @customer_required
 @require_GET
 def quote_list_view(request: HttpRequest) -> HttpResponse:
-    quotes = Quote.objects.visible_to(request.user).annotate(line_count=Count("lines")).order_by("-created_at", "-id")
+    quotes = Quote.objects.visible_to(request.scope).annotate(line_count=Count("lines")).order_by("-created_at", "-id")
     page = Paginator(quotes, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "quotes/quote_list.html", {"page": page, "quotes": page.object_list})
 
@@ -110,7 +110,7 @@ def quote_email_view(request: HttpRequest, pk: int) -> HttpResponse:
 @customer_required
 @require_POST
 def quote_to_order_view(request: HttpRequest, pk: int) -> HttpResponse:
-    quote = get_object_or_404(Quote.objects.visible_to(request.user), pk=pk)
+    quote = get_object_or_404(Quote.objects.visible_to(request.scope), pk=pk)
     result = services.quote_to_order(quote=quote, user=request.user)
     if result.order.pk == quote.order_id:
         messages.success(request, _("Here is the order this quote was made from."))

@@ -13,19 +13,19 @@ from quotes.models import Quote
 
 @customer_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
-    draft = Order.objects.visible_to(request.user).drafts().order_by("-updated_at").first()
+    draft = Order.objects.visible_to(request.scope).drafts().order_by("-updated_at").first()
     return render(request, "workspace/dashboard.html", {"account": request.user.account, "draft": draft})
 
 
 @customer_required
 def warehouse_view(request: HttpRequest) -> HttpResponse:
     """ "My digital warehouse": the account's orders, products and quotes, one click away."""
-    user = request.user
+    scope = request.scope
     counts = {
-        "orders": Order.objects.visible_to(user).exclude(status=Order.Status.DRAFT).count(),
-        "drafts": Order.objects.visible_to(user).drafts().count(),
-        "products": Product.objects.visible_to(user).count(),
-        "quotes": Quote.objects.visible_to(user).count(),
+        "orders": Order.objects.visible_to(scope).exclude(status=Order.Status.DRAFT).count(),
+        "drafts": Order.objects.visible_to(scope).drafts().count(),
+        "products": Product.objects.visible_to(scope).count(),
+        "quotes": Quote.objects.visible_to(scope).count(),
     }
     return render(request, "workspace/warehouse.html", {"counts": counts})
 

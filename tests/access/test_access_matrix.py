@@ -151,7 +151,7 @@ def background_job(world):
 
 
 def submission_link(world):
-    from tests.contacts.submission_support import make_link
+    from tests.submissions.submission_support import make_link
 
     return make_link()
 
@@ -250,7 +250,7 @@ def _snapshot():
     counts = {}
     for model in apps.get_models():
         # Signing in records a session row: that is the reader's own, not a change to the data.
-        if model._meta.app_label in {"orders", "library", "files", "quotes", "contacts"} and (
+        if model._meta.app_label in {"orders", "library", "files", "quotes", "contacts", "submissions"} and (
             model._meta.label != "contacts.UserSession"
         ):
             counts[model._meta.label] = model._default_manager.count()

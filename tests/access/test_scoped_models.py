@@ -21,7 +21,7 @@ PROJECT_APPS -= {"import_export", "template_partials", "django_countries", "stor
 
 NOT_READ_BY_CUSTOMERS = {
     "contacts.User": "people are managed by staff in the administration; a customer reads only request.user",
-    "contacts.SubmissionLink": "kept by staff in the administration; the public reaches one by its token only",
+    "submissions.SubmissionLink": "kept by staff in the administration; the public reaches one by its token only",
 }
 
 

@@ -9,11 +9,11 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from contacts.models import SubmissionLink
 from library.models import Binding, PaperFormat, PaperWeight
 from orders.models import Order
-from tests.contacts.submission_support import make_link, pdf_bytes
+from submissions.models import SubmissionLink
 from tests.factories import PASSWORD, StaffUserFactory
+from tests.submissions.submission_support import make_link, pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -92,7 +92,7 @@ def test_an_expired_link_shows_a_clear_page(page, live_server, link, assert_no_a
 def test_staff_see_the_link_copy_it_and_regenerate_it(page, live_server, link, login, screenshot):
     StaffUserFactory(email="chef@atelier.example.fr")
     login(page, "chef@atelier.example.fr", PASSWORD)
-    page.goto(f"{live_server.url}/admin/contacts/submissionlink/")
+    page.goto(f"{live_server.url}/admin/submissions/submissionlink/")
     field = page.get_by_label("Adresse du lien")
     assert field.input_value().endswith(f"/submit/{link.token}/")
     page.get_by_role("button", name="Copier le lien").click()

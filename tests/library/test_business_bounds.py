@@ -7,7 +7,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
-from contacts.submission.forms import SubmissionForm
 from library.models import (
     HEIGHT_MM_MAX,
     PAGE_COUNT_MAX,
@@ -21,6 +20,7 @@ from orders.forms import QuantityForm
 from orders.models import LINE_QUANTITY_MAX, BasketLine
 from quotes.forms import EstimateForm
 from quotes.models import PriceBreak, QuoteLine
+from submissions.forms import SubmissionForm
 from tests.admin_forms import admin_change_data
 from tests.factories import OrderFactory
 from tests.library.factories import BindingFactory, PaperFormatFactory, ProductFactory

@@ -18,7 +18,6 @@ from django.db.models import Max
 from contacts import services as contacts
 from contacts.importing import contact_import_run
 from contacts.models import SubmissionLink, TermsOfService, User
-from contacts.submission import services as submission
 from files import services as files
 from files.models import ProductFile
 from library.models import Product
@@ -29,14 +28,15 @@ from portal.audit import Action, acting
 from portal.models import AuditEntry
 from quotes import services as quotes
 from quotes.models import Quote
+from submissions import services as submission
 from tests.contacts.factories import ActiveContactFactory, InactiveContactFactory, NotRegisteredContactFactory
-from tests.contacts.submission_support import job, make_link, upload
 from tests.factories import AccountFactory, OrderFactory
 from tests.files.factories import ProductFactory as FileProductFactory
 from tests.files.factories import pdf_bytes
 from tests.library.factories import ProductFactory
 from tests.orders.factories import BasketFactory, LineFactory, submittable_order
 from tests.quotes.factories import order_with_lines
+from tests.submissions.submission_support import job, make_link, upload
 
 pytestmark = pytest.mark.django_db
 

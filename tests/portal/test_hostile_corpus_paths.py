@@ -25,10 +25,10 @@ from django.utils import translation
 from contacts.models import TermsOfService
 from files.models import ProductFile
 from orders.models import Order
-from tests.contacts.submission_support import make_link
 from tests.factories import StaffUserFactory, UserFactory
 from tests.files.factories import ProductFactory
 from tests.hostile_pdfs import MiB
+from tests.submissions.submission_support import make_link
 
 pdf_intake = pytest.importorskip("portal.pdf_intake", reason="needs the one PDF intake (branch h/intake)")
 
@@ -52,12 +52,7 @@ FAST = {
 }
 # Verdict bugs found by this test and not fixed yet: (file, path) -> what goes wrong. The test then
 # expects exactly these to fail (xfail), and fails once one is fixed, so the entry is removed.
-KNOWN_BUGS = {
-    ("zero-bytes.pdf", "terms (admin)"): (
-        "the admin's TermsPublishForm lets Django's FileField refuse the empty file first, with its own "
-        "'The submitted file is empty.' instead of problem_message('empty')"
-    ),
-}
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 NAMES = [
     "valid-1-page.pdf",
     "valid-a4-10-pages.pdf",

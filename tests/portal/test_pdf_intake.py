@@ -196,7 +196,7 @@ def test_every_problem_has_its_message_in_both_languages():
 
 
 def test_the_intake_belongs_to_the_kernel_and_imports_no_feature_app():
-    features = {"contacts", "files", "library", "orders", "quotes", "subscriptions"}
+    features = {"contacts", "files", "library", "orders", "quotes", "submissions", "subscriptions"}
     for source in (ROOT / "portal" / "pdf_intake").glob("*.py"):
         tree = ast.parse(source.read_text())
         for node in ast.walk(tree):

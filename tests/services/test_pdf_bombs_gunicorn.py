@@ -31,9 +31,9 @@ from django.utils import translation
 from contacts.models import TermsOfService
 from files.models import ProductFile
 from orders.models import Order
-from tests.contacts.submission_support import make_link
 from tests.factories import UserFactory
 from tests.files.factories import ProductFactory
+from tests.submissions.submission_support import make_link
 
 pdf_intake = pytest.importorskip("portal.pdf_intake", reason="needs the one PDF intake (branch h/intake)")
 

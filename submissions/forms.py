@@ -8,7 +8,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import SubmissionLink, TermsOfService, User
+from contacts.models import TermsOfService, User
 from library.models import (
     HEIGHT_MM_MAX,
     HEIGHT_MM_MIN,
@@ -26,6 +26,7 @@ from library.models import (
 from portal.fields import NameFormField
 from portal.pdf_intake import PdfUploadHandler
 
+from .models import SubmissionLink
 from .services import JobSettings, Refusal, refusal_message
 
 MB = 1024 * 1024

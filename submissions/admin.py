@@ -15,15 +15,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from .forms import SubmissionLinkAdminForm, SubmissionLinkSendForm
 from .models import SubmissionLink
-from .submission.forms import SubmissionLinkAdminForm, SubmissionLinkSendForm
-from .submission.selectors import (
+from .selectors import (
     submission_link_current,
     submission_link_unavailable_reason,
     submission_link_url,
     submission_usage_today,
 )
-from .submission.services import LinkNotSendable, submission_link_regenerate, submission_link_send
+from .services import LinkNotSendable, submission_link_regenerate, submission_link_send
 
 
 @admin.register(SubmissionLink)
@@ -31,7 +31,7 @@ class SubmissionLinkAdmin(admin.ModelAdmin):
     """A singleton: the list goes straight to the one link, created (turned off) on the first visit."""
 
     form = SubmissionLinkAdminForm
-    change_form_template = "admin/contacts/submissionlink/change_form.html"
+    change_form_template = "admin/submissions/submissionlink/change_form.html"
     autocomplete_fields = ("account",)
     readonly_fields = ("created_at", "regenerated_at")
     fieldsets = (
@@ -63,7 +63,7 @@ class SubmissionLinkAdmin(admin.ModelAdmin):
         ]
 
     def _change_url(self, link: SubmissionLink) -> str:
-        return reverse("admin:contacts_submissionlink_change", args=[link.pk])
+        return reverse("admin:submissions_submissionlink_change", args=[link.pk])
 
     def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         if not self.has_view_or_change_permission(request):
@@ -111,7 +111,7 @@ class SubmissionLinkAdmin(admin.ModelAdmin):
             "object": link,
             "public_url": submission_link_url(link),
         }
-        return TemplateResponse(request, "admin/contacts/submissionlink/regenerate_confirmation.html", context)
+        return TemplateResponse(request, "admin/submissions/submissionlink/regenerate_confirmation.html", context)
 
     def send_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         return require_POST(self._send)(request, object_id)

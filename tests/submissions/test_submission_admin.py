@@ -8,10 +8,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
-from contacts.models import SubmissionLink
-from contacts.submission.forms import SubmissionLinkSendForm
-from tests.contacts.submission_support import make_link
+from submissions.forms import SubmissionLinkSendForm
+from submissions.models import SubmissionLink
 from tests.factories import AccountFactory, StaffUserFactory, UserFactory
+from tests.submissions.submission_support import make_link
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def staff_client(client):
     user = StaffUserFactory(is_superuser=False)
     user.user_permissions.set(
         Permission.objects.filter(
-            content_type__app_label="contacts", codename__in=["view_submissionlink", "change_submissionlink"]
+            content_type__app_label="submissions", codename__in=["view_submissionlink", "change_submissionlink"]
         )
     )
     client.force_login(user)
@@ -38,7 +38,7 @@ def staff_client(client):
 
 
 def change_url(link):
-    return reverse("admin:contacts_submissionlink_change", args=[link.pk])
+    return reverse("admin:submissions_submissionlink_change", args=[link.pk])
 
 
 def settings_form(link, **overrides):
@@ -56,13 +56,13 @@ def settings_form(link, **overrides):
 
 
 def test_the_list_opens_the_one_link_created_on_the_first_visit(admin_client):
-    response = admin_client.get(reverse("admin:contacts_submissionlink_changelist"))
+    response = admin_client.get(reverse("admin:submissions_submissionlink_changelist"))
     link = SubmissionLink.objects.get()
     assert response.status_code == 302
     assert response["Location"] == change_url(link)
     assert len(link.token) >= 40
     assert not link.is_enabled
-    admin_client.get(reverse("admin:contacts_submissionlink_changelist"))
+    admin_client.get(reverse("admin:submissions_submissionlink_changelist"))
     assert SubmissionLink.objects.count() == 1
 
 
@@ -75,8 +75,8 @@ def test_the_page_shows_the_link_todays_usage_and_the_actions(admin_client, djan
     assert f"/submit/{link.token}/" in html
     assert "data-copy-target" in html and "readonly" in html
     assert "0 / 5" in html
-    assert reverse("admin:contacts_submissionlink_regenerate", args=[link.pk]) in html
-    assert reverse("admin:contacts_submissionlink_send", args=[link.pk]) in html
+    assert reverse("admin:submissions_submissionlink_regenerate", args=[link.pk]) in html
+    assert reverse("admin:submissions_submissionlink_send", args=[link.pk]) in html
 
 
 def test_sizes_are_typed_in_mb_and_stored_in_bytes(admin_client):
@@ -121,7 +121,7 @@ def test_turning_it_off_and_setting_an_expiry(admin_client):
 def test_an_administrator_regenerates_after_confirming(admin_client, client):
     link = make_link()
     old_token = link.token
-    regenerate = reverse("admin:contacts_submissionlink_regenerate", args=[link.pk])
+    regenerate = reverse("admin:submissions_submissionlink_regenerate", args=[link.pk])
     confirmation = admin_client.get(regenerate)
     assert confirmation.status_code == 200
     link.refresh_from_db()
@@ -138,7 +138,7 @@ def test_an_administrator_regenerates_after_confirming(admin_client, client):
 def test_staff_who_are_not_administrators_may_not_regenerate(staff_client):
     link = make_link()
     old_token = link.token
-    regenerate = reverse("admin:contacts_submissionlink_regenerate", args=[link.pk])
+    regenerate = reverse("admin:submissions_submissionlink_regenerate", args=[link.pk])
     assert staff_client.get(regenerate).status_code == 403
     assert staff_client.post(regenerate).status_code == 403
     link.refresh_from_db()
@@ -152,7 +152,7 @@ def test_e_mailing_the_link_to_a_contact_in_their_language(admin_client, django_
     contact = UserFactory(language="en", first_name="Ana")
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
-            reverse("admin:contacts_submissionlink_send", args=[link.pk]), {"recipient": contact.pk}
+            reverse("admin:submissions_submissionlink_send", args=[link.pk]), {"recipient": contact.pk}
         )
     assert response.status_code == 302
     (message,) = mail.outbox
@@ -165,7 +165,7 @@ def test_a_closed_link_is_not_sent(admin_client, django_capture_on_commit_callba
     link = make_link(is_enabled=False)
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
-            reverse("admin:contacts_submissionlink_send", args=[link.pk]), {"recipient": UserFactory().pk}
+            reverse("admin:submissions_submissionlink_send", args=[link.pk]), {"recipient": UserFactory().pk}
         )
     assert response.status_code == 302
     assert mail.outbox == []
@@ -175,7 +175,7 @@ def test_a_closed_link_is_not_sent(admin_client, django_capture_on_commit_callba
 
 def test_sending_needs_a_post(admin_client):
     link = make_link()
-    assert admin_client.get(reverse("admin:contacts_submissionlink_send", args=[link.pk])).status_code == 405
+    assert admin_client.get(reverse("admin:submissions_submissionlink_send", args=[link.pk])).status_code == 405
     assert mail.outbox == []
 
 
@@ -199,7 +199,7 @@ def test_a_missing_or_unknown_contact_is_shown_next_to_the_field(
     admin_client, language, recipient, messages, django_capture_on_commit_callbacks
 ):
     link = make_link()
-    send = reverse("admin:contacts_submissionlink_send", args=[link.pk])
+    send = reverse("admin:submissions_submissionlink_send", args=[link.pk])
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(send, {"recipient": recipient()}, HTTP_ACCEPT_LANGUAGE=language)
 

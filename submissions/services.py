@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contacts.models import SubmissionLink, User
+from contacts.models import User
 from files.models import ProductFile
 from files.services import product_file_add
 from library.models import Binding, PaperFormat, PaperWeight, PrintType, Product
@@ -26,6 +26,7 @@ from portal.audit import Action, acting, audit_changes, audit_record
 from portal.emails import send_templated_email
 from portal.pdf_intake import Problem, inspect_upload, problem_message
 
+from .models import SubmissionLink
 from .selectors import (
     Unavailable,
     new_token,
@@ -231,14 +232,14 @@ def _notify(*, order: Order, product: Product, product_file: ProductFile, langua
         "quantity": product.quantity_to_print,
     }
     send_templated_email(
-        template="contacts/submission_received",
+        template="submissions/submission_received",
         to=[order.submitter_email],
         context=context,
         language=language,
         reply_to=[settings.SHOP_EMAIL],
     )
     send_templated_email(
-        template="contacts/submission_shop",
+        template="submissions/submission_shop",
         to=[settings.SHOP_EMAIL],
         context={
             **context,
@@ -278,7 +279,7 @@ def submission_link_send(*, link: SubmissionLink, to: User) -> None:
     if reason:
         raise LinkNotSendable(reason)
     send_templated_email(
-        template="contacts/submission_link",
+        template="submissions/submission_link",
         to=[to.email],
         context={"recipient": to, "url": submission_link_url(link), "link": link},
         language=to.language,

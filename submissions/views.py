@@ -11,10 +11,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from contacts.models import SubmissionLink
 from portal.pdf_intake import install_pdf_upload_handler
 
 from .forms import SubmissionForm
+from .models import SubmissionLink
 from .selectors import (
     Unavailable,
     submission_bytes_allowed,
@@ -58,11 +58,11 @@ def submission_create_view(request: HttpRequest, token: str) -> HttpResponse:
 def _submission_form_view(request: HttpRequest, *, link: SubmissionLink, usage, handler) -> HttpResponse:
     max_bytes = submission_bytes_allowed(link, usage)
     if usage.jobs >= link.max_jobs_per_day or max_bytes <= 0:
-        return render(request, "contacts/submission/full.html", {"link": link}, status=200)
+        return render(request, "submissions/full.html", {"link": link}, status=200)
 
     form_kwargs = {"link": link, "max_bytes": max_bytes}
     if request.method != "POST":
-        return render(request, "contacts/submission/form.html", {"form": SubmissionForm(**form_kwargs), "link": link})
+        return render(request, "submissions/form.html", {"form": SubmissionForm(**form_kwargs), "link": link})
 
     form = SubmissionForm(request.POST, request.FILES, upload_handler=handler, **form_kwargs)
     if form.is_valid():
@@ -82,16 +82,18 @@ def _submission_form_view(request: HttpRequest, *, link: SubmissionLink, usage, 
         else:
             request.session[THANKS_SESSION_KEY] = order.number
             return redirect("submission:thanks", token=link.token)
-    return render(request, "contacts/submission/form.html", {"form": form, "link": link})
+    return render(request, "submissions/form.html", {"form": form, "link": link})
 
 
 @never_cache
 @require_GET
 def submission_thanks_view(request: HttpRequest, token: str) -> HttpResponse:
+    if submission_link_by_token(token) is None:
+        return _unavailable(request, Unavailable.UNKNOWN)
     number = request.session.get(THANKS_SESSION_KEY)
     if not number:
         return redirect("submission:submit", token=token)
-    return render(request, "contacts/submission/thanks.html", {"number": number, "token": token})
+    return render(request, "submissions/thanks.html", {"number": number, "token": token})
 
 
 def render(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
@@ -101,4 +103,4 @@ def render(request: HttpRequest, template: str, context: dict, status: int = 200
 def _unavailable(request: HttpRequest, reason: str) -> HttpResponse:
     """Unknown or replaced links are a 404; a link that exists but is off or expired is gone (410)."""
     status = 404 if reason == Unavailable.UNKNOWN else 410
-    return render(request, "contacts/submission/unavailable.html", {"reason": reason}, status=status)
+    return render(request, "submissions/unavailable.html", {"reason": reason}, status=status)

@@ -11,9 +11,10 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.models import SubmissionLink
 from files.models import ProductFile
 from orders.models import Order
+
+from .models import SubmissionLink
 
 
 class Unavailable:

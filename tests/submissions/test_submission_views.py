@@ -9,13 +9,13 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from contacts.submission.services import submission_link_regenerate
 from files.models import ProductFile
 from library.models import Binding, PaperFormat
 from orders.models import Order
 from portal.pdf_intake import PdfUploadHandler
-from tests.contacts.submission_support import make_link, pdf_bytes, stored_files, upload
+from submissions.services import submission_link_regenerate
 from tests.factories import StaffUserFactory
+from tests.submissions.submission_support import make_link, pdf_bytes, stored_files, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +201,18 @@ def test_a_regenerated_link_answers_404_in_the_visitors_language(client):
     assert response.status_code == 404
     assert '<html lang="fr">' in response.content.decode()
     assert "Ce lien ne fonctionne pas" in response.content.decode()
+
+
+def test_the_thank_you_page_of_an_unknown_link_is_the_same_404_even_after_a_submission(client):
+    link = make_link()
+    client.post(url(link), form_data())
+    assert client.session.get("submission_number")
+    old = reverse("submission:thanks", args=[link.token])
+    submission_link_regenerate(link=link, by=StaffUserFactory())
+    for token_url in (old, reverse("submission:thanks", args=["x" * 43])):
+        response = client.get(token_url, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 404
+        assert "This link does not work" in response.content.decode()
 
 
 def test_the_form_is_protected_against_cross_site_posts(settings):

@@ -9,8 +9,8 @@ import secrets
 import pikepdf
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from contacts.models import SubmissionLink
-from contacts.submission.services import JobSettings
+from submissions.models import SubmissionLink
+from submissions.services import JobSettings
 from tests.factories import AccountFactory
 
 

@@ -14,13 +14,13 @@ from django.http.multipartparser import MultiPartParser
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 
-from contacts.submission.services import Refusal
 from files.models import ProductFile
 from orders.models import Order
 from portal.pdf_intake import PdfUploadHandler
-from tests.contacts.submission_support import make_link, pdf_bytes, stored_files, upload
+from submissions.services import Refusal
 from tests.portal import pdf_builders
 from tests.portal.memory import rss_bytes
+from tests.submissions.submission_support import make_link, pdf_bytes, stored_files, upload
 
 CHUNK = 64 * 1024
 

@@ -9,18 +9,20 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from contacts.submission.selectors import Unavailable, local_day_start, submission_usage_today
-from contacts.submission.services import (
+from files.models import ProductFile
+from library.models import Product
+from orders.models import BasketLine, Order, ShippingBasket
+from portal.pdf_intake import Problem
+from submissions.selectors import Unavailable, local_day_start, submission_usage_today
+from submissions.services import (
     Refusal,
     SubmissionRefused,
     submission_create,
     submission_link_regenerate,
 )
-from files.models import ProductFile
-from library.models import Product
-from orders.models import BasketLine, Order, ShippingBasket
-from portal.pdf_intake import Problem
-from tests.contacts.submission_support import (
+from tests.factories import StaffUserFactory
+from tests.orders.factories import status_moves
+from tests.submissions.submission_support import (
     encrypted_pdf_bytes,
     job,
     make_link,
@@ -28,8 +30,6 @@ from tests.contacts.submission_support import (
     stored_files,
     upload,
 )
-from tests.factories import StaffUserFactory
-from tests.orders.factories import status_moves
 
 pytestmark = pytest.mark.django_db
 
@@ -234,7 +234,7 @@ def test_the_file_is_checked_by_content_before_it_is_stored(settings, data, prob
 def test_a_failure_after_storing_the_file_leaves_neither_rows_nor_file(settings):
     link = make_link()
     with (
-        mock.patch("contacts.submission.services._notify", side_effect=RuntimeError("mail server on fire")),
+        mock.patch("submissions.services._notify", side_effect=RuntimeError("mail server on fire")),
         pytest.raises(RuntimeError),
     ):
         submit(link)

@@ -12,10 +12,10 @@ from collections import Counter
 import pytest
 from django.db import connection, connections
 
-from contacts.submission.services import Refusal, SubmissionRefused, submission_create
 from files.models import ProductFile
 from orders.models import Order
-from tests.contacts.submission_support import job, make_link, pdf_bytes, stored_files, upload
+from submissions.services import Refusal, SubmissionRefused, submission_create
+from tests.submissions.submission_support import job, make_link, pdf_bytes, stored_files, upload
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
