@@ -78,6 +78,7 @@ def test_every_problem_of_a_row_is_listed():
     assert "31/02/2024" in rejected[1].reasons[1]
 
 
+@translation.override("fr")
 def test_a_value_with_an_unquoted_separator_is_rejected_not_shifted():
     _layout, rows = rows_of(b"email,prenom,nom,societe\nana@example.fr,Ana,Dupont,Ca, La\n")
     assert isinstance(rows[0], RejectedRow)

@@ -17,7 +17,7 @@ from django.db.models import Max
 
 from contacts import services as contacts
 from contacts.importing import contact_import_run
-from contacts.models import SubmissionLink, TermsOfService, User
+from contacts.models import TermsOfService, User
 from files import services as files
 from files.models import ProductFile
 from library.models import Product
@@ -29,6 +29,7 @@ from portal.models import AuditEntry
 from quotes import services as quotes
 from quotes.models import Quote
 from submissions import services as submission
+from submissions.models import SubmissionLink
 from tests.contacts.factories import ActiveContactFactory, InactiveContactFactory, NotRegisteredContactFactory
 from tests.factories import AccountFactory, OrderFactory
 from tests.files.factories import ProductFactory as FileProductFactory
@@ -493,7 +494,7 @@ def contact_delete(w):
 
 @case
 def terms_publish(w):
-    document = SimpleUploadedFile("cgv.pdf", b"%PDF-1.4\n% terms\n%%EOF\n", content_type="application/pdf")
+    document = SimpleUploadedFile("cgv.pdf", pdf_bytes(pages=1), content_type="application/pdf")
 
     def act():
         act.terms = contacts.terms_publish(document=document, version_label="2027", published_by=w.staff)

@@ -7,16 +7,20 @@ import boto3
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from moto.s3.models import s3_backends
 from moto.server import ThreadedMotoServer
 
 
 @pytest.fixture
 def s3_server():
+    """A moto S3 server on loopback. moto keeps its buckets in this process's memory, shared by every
+    server it starts: they are emptied after each test so the next one starts with no bucket."""
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"
     server.stop()
+    s3_backends.reset()
 
 
 @pytest.fixture
