@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "library",
     "files",
     "quotes",
+    "drive",
     "subscriptions",
     "workspace",
 ]
