@@ -26,6 +26,7 @@ urlpatterns = [
     path("library/", include("library.urls")),
     path("files/", include("files.urls")),
     path("quotes/", include("quotes.urls")),
+    path("drive/", include("drive.urls")),
     path("contacts/", include("contacts.urls")),
     path("submit/", include("contacts.urls_submission")),
     path("subscriptions/", include("subscriptions.urls")),

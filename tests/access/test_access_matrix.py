@@ -156,6 +156,20 @@ def submission_link(world):
     return make_link()
 
 
+def drive_file(world):
+    from tests.drive.factories import upload
+
+    return upload(world.account, "notes.txt", user=world.owner)
+
+
+def drive_folder(world):
+    from tests.drive.factories import folder, upload
+
+    made = folder(world.account, "Projet", space="drive", user=world.owner)
+    upload(world.account, "dedans.txt", space="drive", parent=made, user=world.owner)
+    return made
+
+
 @dataclass(frozen=True)
 class Route:
     build: Callable  # world -> object, or a dict of URL kwargs
@@ -208,6 +222,11 @@ ROUTES: dict[str, Route] = {
     "quotes:email": Route(quote, method="post", owner_statuses=(302,)),
     "quotes:to_order": Route(quote, method="post", owner_statuses=(302,)),
     "portal:job_status": Route(background_job),
+    "drive:folder": Route(drive_folder),
+    "drive:rename": Route(drive_file),
+    "drive:move": Route(drive_file),
+    "drive:delete": Route(drive_folder),
+    "drive:download": Route(drive_folder),
     "contacts:invitation": Route(
         invitation, kwargs=lambda parts: parts, token=True, forged=lambda parts: {**parts, "token": "forged-token"}
     ),
@@ -250,7 +269,7 @@ def _snapshot():
     counts = {}
     for model in apps.get_models():
         # Signing in records a session row: that is the reader's own, not a change to the data.
-        if model._meta.app_label in {"orders", "library", "files", "quotes", "contacts"} and (
+        if model._meta.app_label in {"orders", "library", "files", "quotes", "contacts", "drive"} and (
             model._meta.label != "contacts.UserSession"
         ):
             counts[model._meta.label] = model._default_manager.count()
