@@ -45,3 +45,11 @@ class MoveForm(forms.Form):
         if pk and folder is None:
             raise forms.ValidationError(_("Choose a folder from the list."))
         return space, folder
+
+
+class AppPasswordForm(forms.Form):
+    name = NameFormField(
+        label=_("Name of the device"),
+        max_length=100,
+        help_text=_("For example “Office computer” or “Claire’s phone”, to know which one to revoke."),
+    )

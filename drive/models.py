@@ -117,3 +117,32 @@ class DriveEntry(models.Model):
             chain.append(current)
             current = current.parent
         return list(reversed(chain))
+
+
+class AppPasswordQuerySet(AccountScopedQuerySet):
+    account_path = "user__account"
+    scope_area = Area.DRIVE
+
+    def usable(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class AppPassword(models.Model):
+    """A password for one device's WebDAV client (as Nextcloud does): shown once, kept hashed, revocable."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="app_passwords", on_delete=models.CASCADE)
+    name = NameField(_("device"), max_length=100)
+    password = models.CharField(_("password"), max_length=200)  # Django's password hasher, never the secret
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = AppPasswordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("app password")
+        verbose_name_plural = _("app passwords")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name

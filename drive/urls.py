@@ -14,4 +14,6 @@ urlpatterns = [
     path("entry/<int:pk>/move/", views.move_view, name="move"),
     path("entry/<int:pk>/delete/", views.delete_view, name="delete"),
     path("entry/<int:pk>/download/", views.download_view, name="download"),
+    path("apps/", views.app_passwords_view, name="app_passwords"),
+    path("apps/<int:pk>/revoke/", views.app_password_revoke_view, name="app_password_revoke"),
 ]

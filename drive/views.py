@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.access import customer_required
 from portal.pdf_intake import inspect_upload
 
-from . import services
-from .forms import FolderCreateForm, MoveForm, RenameForm
+from . import app_passwords, services
+from .forms import AppPasswordForm, FolderCreateForm, MoveForm, RenameForm
 from .messages import error_message, upload_problem_message
-from .models import DriveEntry, DriveQuota, Space
+from .models import AppPassword, DriveEntry, DriveQuota, Space
 from .uploads import declared_too_large, install_upload_handlers, max_upload_bytes
 
 PAGE_SIZE = 50
@@ -270,3 +270,55 @@ def _attachment(name: str) -> str:
     from django.utils.http import content_disposition_header
 
     return content_disposition_header(True, name)
+
+
+# --- App passwords ---------------------------------------------------------------------------------
+
+
+def _app_passwords(request: HttpRequest):
+    return AppPassword.objects.visible_to(request.scope).filter(user=request.user)
+
+
+def _apps_page(request: HttpRequest, *, form=None, created=None, secret: str = "", status: int = 200):
+    response = render(
+        request,
+        "drive/app_passwords.html",
+        {
+            "form": form or AppPasswordForm(),
+            "passwords": _app_passwords(request).usable(),
+            "created": created,
+            "secret": secret,
+            "dav_url": request.build_absolute_uri("/dav/"),
+        },
+        status=status,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@customer_required
+@require_http_methods(["GET", "POST"])
+def app_passwords_view(request: HttpRequest) -> HttpResponse:
+    """The customer's app passwords, how to connect a client, and the form to create one."""
+    if request.method != "POST":
+        return _apps_page(request)
+    form = AppPasswordForm(request.POST)
+    if not form.is_valid():
+        return _apps_page(request, form=form, status=400)
+    try:
+        created, secret = app_passwords.app_password_create(user=request.user, name=form.cleaned_data["name"])
+    except app_passwords.TooManyAppPasswords:
+        form.add_error("name", _("You have too many app passwords: revoke one you no longer use first."))
+        return _apps_page(request, form=form, status=400)
+    return _apps_page(request, created=created, secret=secret)
+
+
+@customer_required
+@require_http_methods(["GET", "POST"])
+def app_password_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    app_password = get_object_or_404(_app_passwords(request).usable(), pk=pk)
+    if request.method == "POST":
+        app_passwords.app_password_revoke(app_password=app_password)
+        messages.success(request, _("“%(name)s” can no longer connect.") % {"name": app_password.name})
+        return redirect("drive:app_passwords")
+    return render(request, "drive/app_password_revoke.html", {"app_password": app_password})

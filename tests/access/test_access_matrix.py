@@ -170,6 +170,12 @@ def drive_folder(world):
     return made
 
 
+def app_password(world):
+    from drive.app_passwords import app_password_create
+
+    return app_password_create(user=world.owner, name="Ordinateur du bureau")[0]
+
+
 @dataclass(frozen=True)
 class Route:
     build: Callable  # world -> object, or a dict of URL kwargs
@@ -227,6 +233,7 @@ ROUTES: dict[str, Route] = {
     "drive:move": Route(drive_file),
     "drive:delete": Route(drive_folder),
     "drive:download": Route(drive_folder),
+    "drive:app_password_revoke": Route(app_password),
     "contacts:invitation": Route(
         invitation, kwargs=lambda parts: parts, token=True, forged=lambda parts: {**parts, "token": "forged-token"}
     ),
