@@ -146,3 +146,51 @@ class AppPassword(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DavPropertyQuerySet(AccountScopedQuerySet):
+    scope_area = Area.DRIVE
+
+
+class DavProperty(models.Model):
+    """A WebDAV dead property (PROPPATCH), kept in the database so every web process sees it."""
+
+    account = models.ForeignKey("contacts.Account", related_name="+", on_delete=models.CASCADE)
+    path = models.TextField(_("path"))
+    name = models.CharField(_("name"), max_length=500)
+    value = models.TextField(_("value"))
+
+    objects = DavPropertyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("WebDAV property")
+        verbose_name_plural = _("WebDAV properties")
+        constraints = [models.UniqueConstraint(fields=["account", "path", "name"], name="davproperty_unique")]
+        indexes = [models.Index(fields=["account", "path"], name="davproperty_path")]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.name}"
+
+
+class DavLockQuerySet(AccountScopedQuerySet):
+    scope_area = Area.DRIVE
+
+
+class DavLock(models.Model):
+    """A WebDAV lock, kept in the database so every web process sees it."""
+
+    account = models.ForeignKey("contacts.Account", related_name="+", on_delete=models.CASCADE)
+    token = models.CharField(_("token"), max_length=100, unique=True)
+    root = models.TextField(_("path"))
+    data = models.JSONField(_("lock"))
+    expire = models.FloatField(_("expires"))
+
+    objects = DavLockQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("WebDAV lock")
+        verbose_name_plural = _("WebDAV locks")
+        indexes = [models.Index(fields=["account", "root"], name="davlock_root")]
+
+    def __str__(self) -> str:
+        return self.token

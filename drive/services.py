@@ -66,19 +66,18 @@ class InvalidMove(DriveError):
 def clean_entry_name(name: str) -> str:
     """A name for a folder or a file: one path segment, no controls, no look-alike of ``.`` or ``..``.
 
-    NFKC folds the Unicode look-alikes (full-width dots and slashes) before the checks, so
-    ``．．`` is refused as ``..`` is.
+    The checks run on the NFKC folding (full-width dots and slashes are refused as ``..`` and ``/``
+    are); the name kept is the customer's own, in NFC, so a client finds it as it wrote it.
     """
     if not isinstance(name, str):
         raise InvalidName
-    cleaned = unicodedata.normalize("NFKC", strip_bidi_controls(name)).strip()
-    if not cleaned or cleaned in {".", ".."} or _FORBIDDEN_IN_NAMES.search(cleaned):
-        raise InvalidName
-    if cleaned.endswith(".") and set(cleaned) == {"."}:
+    cleaned = unicodedata.normalize("NFC", strip_bidi_controls(name)).strip()
+    folded = unicodedata.normalize("NFKC", cleaned)
+    if not cleaned or set(folded) <= {"."} or _FORBIDDEN_IN_NAMES.search(folded):
         raise InvalidName
     if len(cleaned) > MAX_NAME_LENGTH:
         raise InvalidName
-    return unicodedata.normalize("NFC", cleaned)
+    return cleaned
 
 
 # --- Quota ----------------------------------------------------------------------------------------
@@ -367,3 +366,58 @@ def zip_stream(folder: DriveEntry) -> Iterator[bytes]:
 def _chunks(source) -> Iterable[bytes]:
     while chunk := source.read(ZIP_CHUNK):
         yield chunk
+
+
+@transaction.atomic
+def file_create_empty(*, account, space: str, parent: DriveEntry | None, name: str, user) -> DriveEntry:
+    """An empty file (a WebDAV client's PUT begins so, and a LOCK on a new name makes one)."""
+    import mimetypes
+
+    name = clean_entry_name(name)
+    _check_target_folder(account=account, space=space, parent=parent)
+    _name_free(account=account, space=space, parent=parent, name=name)
+    try:
+        with transaction.atomic():
+            return DriveEntry.objects.create(
+                account=account,
+                space=space,
+                parent=parent,
+                name=name,
+                content_type=(mimetypes.guess_type(name)[0] or "application/octet-stream")[:100],
+                uploaded_by=user if getattr(user, "pk", None) else None,
+            )
+    except IntegrityError as error:
+        raise NameTaken(name=name) from error
+
+
+def file_copy(*, entry: DriveEntry, space: str, parent: DriveEntry | None, name: str, user) -> DriveEntry:
+    """A copy of a file under a new generated key, counted in the quota like an upload."""
+    from django.core.files.base import ContentFile, File
+
+    if not entry.file:
+        copy = ContentFile(b"", name=name)
+        return file_upload(
+            account=entry.account,
+            space=space,
+            parent=parent,
+            upload=copy,
+            sha256=entry.sha256,
+            user=user,
+            content_type=entry.content_type,
+            name=name,
+            replace=True,
+        )
+    with entry.file.open("rb") as source:
+        upload = File(source, name=name)
+        upload.size = entry.size
+        return file_upload(
+            account=entry.account,
+            space=space,
+            parent=parent,
+            upload=upload,
+            sha256=entry.sha256,
+            user=user,
+            content_type=entry.content_type,
+            name=name,
+            replace=True,
+        )
