@@ -8,6 +8,7 @@ password is refused until the window has passed.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import string
 
@@ -25,6 +26,8 @@ GROUPS, GROUP_LENGTH = 5, 5
 MAX_PER_USER = 20
 #: Do not write ``last_used_at`` more often than this (a client sends many requests a minute).
 LAST_USED_PRECISION_SECONDS = 60
+#: How long a checked e-mail and app password pair is trusted without hashing it again.
+VERIFIED_SECONDS = 300
 
 
 class TooManyAppPasswords(Exception):
@@ -78,10 +81,34 @@ def _count_failure(email: str, client_ip: str) -> None:
             cache.set(key, 1, timeout=window)
 
 
+def _verified_key(email: str, secret: str) -> str:
+    digest = hashlib.sha256(f"{(email or '').strip().lower()}\0{(secret or '').strip().lower()}".encode()).hexdigest()
+    return f"drive:dav-verified:{digest}"
+
+
+def _remembered(email: str, secret: str):
+    """A client sends Basic credentials with every request: a pair checked a moment ago is not hashed
+    again (the cache holds a digest of it and the app password's id, never the secret). Revoking the
+    password or deactivating the user takes effect at once: the row is read each time."""
+    pk = cache.get(_verified_key(email, secret))
+    if pk is None:
+        return None
+    row = (
+        AppPassword.objects.usable()
+        .filter(pk=pk, user__is_active=True, user__account__isnull=False, user__email__iexact=(email or "").strip())
+        .select_related("user")
+        .first()
+    )
+    return row.user if row is not None else None
+
+
 def authenticate_app_password(*, email: str, secret: str, client_ip: str = ""):
     """The active customer whose app password this is, or ``None`` (the main password never works here)."""
     if is_locked_out(email=email, client_ip=client_ip):
         return None
+    remembered = _remembered(email, secret)
+    if remembered is not None:
+        return remembered
     user = (
         get_user_model()
         .objects.filter(email__iexact=(email or "").strip(), is_active=True, account__isnull=False)
@@ -90,6 +117,7 @@ def authenticate_app_password(*, email: str, secret: str, client_ip: str = ""):
     candidates = list(AppPassword.objects.filter(user=user).usable()) if user is not None else []
     for candidate in candidates:
         if check_password((secret or "").strip().lower(), candidate.password):
+            cache.set(_verified_key(email, secret), candidate.pk, timeout=VERIFIED_SECONDS)
             now = timezone.now()
             if candidate.last_used_at is None or (now - candidate.last_used_at).total_seconds() > (
                 LAST_USED_PRECISION_SECONDS

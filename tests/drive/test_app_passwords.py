@@ -86,3 +86,11 @@ def test_revoke_asks_then_revokes_and_only_for_the_owner(client, member):
     assert client.post(reverse("drive:app_password_revoke", args=[created.pk])).status_code == 302
     created.refresh_from_db()
     assert created.revoked_at is not None
+
+
+def test_a_remembered_sign_in_still_follows_revocation(member):
+    created, secret = app_passwords.app_password_create(user=member, name="Portable")
+    assert app_passwords.authenticate_app_password(email=member.email, secret=secret) == member
+    assert app_passwords.authenticate_app_password(email=member.email, secret=secret) == member
+    app_passwords.app_password_revoke(app_password=created)
+    assert app_passwords.authenticate_app_password(email=member.email, secret=secret) is None
