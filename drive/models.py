@@ -156,9 +156,9 @@ class DavProperty(models.Model):
     """A WebDAV dead property (PROPPATCH), kept in the database so every web process sees it."""
 
     account = models.ForeignKey("contacts.Account", related_name="+", on_delete=models.CASCADE)
-    path = models.TextField(_("path"))
+    path = models.TextField(_("path"), max_length=4000)
     name = models.CharField(_("name"), max_length=500)
-    value = models.TextField(_("value"))
+    value = models.TextField(_("value"), max_length=100_000)
 
     objects = DavPropertyQuerySet.as_manager()
 
@@ -181,7 +181,7 @@ class DavLock(models.Model):
 
     account = models.ForeignKey("contacts.Account", related_name="+", on_delete=models.CASCADE)
     token = models.CharField(_("token"), max_length=100, unique=True)
-    root = models.TextField(_("path"))
+    root = models.TextField(_("path"), max_length=4000)
     data = models.JSONField(_("lock"))
     expire = models.FloatField(_("expires"))
 

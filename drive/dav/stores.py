@@ -14,10 +14,15 @@ import time
 
 from django.db import transaction
 from wsgidav import util
+from wsgidav.dav_error import HTTP_FORBIDDEN, DAVError
 from wsgidav.lock_man.lock_manager import generate_lock_token, normalize_lock_root, validate_lock
 from wsgidav.lock_man.lock_storage import LockStorageDict
 
 from ..models import DavLock, DavProperty
+
+MAX_VALUE = DavProperty._meta.get_field("value").max_length
+MAX_PATH = DavProperty._meta.get_field("path").max_length
+MAX_NAME = DavProperty._meta.get_field("name").max_length
 
 current_account_id: contextvars.ContextVar[int | None] = contextvars.ContextVar("drive_dav_account", default=None)
 
@@ -51,6 +56,8 @@ class DatabasePropertyManager:
             return
         if isinstance(property_value, bytes):
             property_value = property_value.decode("utf-8")
+        if len(property_value) > MAX_VALUE or len(norm_url) > MAX_PATH or len(name) > MAX_NAME:
+            raise DAVError(HTTP_FORBIDDEN, "Property too large")
         DavProperty.objects.update_or_create(
             account_id=_account_id(), path=norm_url, name=name, defaults={"value": property_value}
         )
