@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "library",
     "files",
     "quotes",
+    "drive",
     "subscriptions",
     "workspace",
 ]
@@ -129,6 +130,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "portal.urls"
 FORM_RENDERER = "portal.forms.PortalFormRenderer"
 WSGI_APPLICATION = "portal.wsgi.application"
+# WSGI applications mounted beside Django by portal/wsgi.py, outermost first: each takes the
+# application it wraps and answers its own paths (WebDAV at /dav/).
+WSGI_WRAPPERS = ["drive.dav.app.DavDispatcher"]
 
 TEMPLATES = [
     {

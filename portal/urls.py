@@ -26,6 +26,7 @@ urlpatterns = [
     path("library/", include("library.urls")),
     path("files/", include("files.urls")),
     path("quotes/", include("quotes.urls")),
+    path("drive/", include("drive.urls")),
     path("contacts/", include("contacts.urls")),
     path("submit/", include("submissions.urls")),
     path("subscriptions/", include("subscriptions.urls")),

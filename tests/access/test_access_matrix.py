@@ -156,6 +156,26 @@ def submission_link(world):
     return make_link()
 
 
+def drive_file(world):
+    from tests.drive.factories import upload
+
+    return upload(world.account, "notes.txt", user=world.owner)
+
+
+def drive_folder(world):
+    from tests.drive.factories import folder, upload
+
+    made = folder(world.account, "Projet", space="drive", user=world.owner)
+    upload(world.account, "dedans.txt", space="drive", parent=made, user=world.owner)
+    return made
+
+
+def app_password(world):
+    from drive.app_passwords import app_password_create
+
+    return app_password_create(user=world.owner, name="Ordinateur du bureau")[0]
+
+
 @dataclass(frozen=True)
 class Route:
     build: Callable  # world -> object, or a dict of URL kwargs
@@ -208,6 +228,12 @@ ROUTES: dict[str, Route] = {
     "quotes:email": Route(quote, method="post", owner_statuses=(302,)),
     "quotes:to_order": Route(quote, method="post", owner_statuses=(302,)),
     "portal:job_status": Route(background_job),
+    "drive:folder": Route(drive_folder),
+    "drive:rename": Route(drive_file),
+    "drive:move": Route(drive_file),
+    "drive:delete": Route(drive_folder),
+    "drive:download": Route(drive_folder),
+    "drive:app_password_revoke": Route(app_password),
     "contacts:invitation": Route(
         invitation, kwargs=lambda parts: parts, token=True, forged=lambda parts: {**parts, "token": "forged-token"}
     ),
@@ -250,7 +276,7 @@ def _snapshot():
     counts = {}
     for model in apps.get_models():
         # Signing in records a session row: that is the reader's own, not a change to the data.
-        if model._meta.app_label in {"orders", "library", "files", "quotes", "contacts", "submissions"} and (
+        if model._meta.app_label in {"orders", "library", "files", "quotes", "contacts", "submissions", "drive"} and (
             model._meta.label != "contacts.UserSession"
         ):
             counts[model._meta.label] = model._default_manager.count()

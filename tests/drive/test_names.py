@@ -1,0 +1,32 @@
+"""Names of folders and files: one path segment, no traversal, no look-alikes, no controls."""
+
+import pytest
+
+from drive.services import InvalidName, clean_entry_name
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "",
+        "   ",
+        ".",
+        "..",
+        "...",
+        "a/b",
+        "a\\b",
+        "..%2f".replace("%2f", "/"),
+        "\uff0e\uff0e",
+        "a\x00b",
+        "x" * 201,
+        "a:b",
+    ],
+)
+def test_refused_names(name):
+    with pytest.raises(InvalidName):
+        clean_entry_name(name)
+
+
+def test_names_are_kept_readable():
+    assert clean_entry_name("  Été 2026 — épreuves.pdf ") == "Été 2026 — épreuves.pdf"
+    assert clean_entry_name("facture\u202efdp.exe") == "facturefdp.exe"
