@@ -23,6 +23,7 @@ from portal.address import normalize_address, postal_address_errors, recipient_e
 from portal.emails import send_templated_email
 from portal.numbering import number_next
 
+from . import search
 from .models import (
     LINE_QUANTITY_MAX,
     Address,
@@ -256,6 +257,7 @@ def baskets_add(*, order: Order, baskets: Sequence[NewBasket]) -> list[ShippingB
             for product_id, quantity in new.quantities.items()
         ]
     )
+    search.basket_changes_indexed(order)
     _touch(order)
     return created
 
@@ -275,6 +277,7 @@ def basket_duplicate(*, basket: ShippingBasket, into: Order | None = None) -> Sh
     BasketLine.objects.bulk_create(
         [BasketLine(basket=copy, product_id=line.product_id, quantity=line.quantity) for line in lines]
     )
+    search.basket_changes_indexed(target)
     _touch(target)
     return copy
 

@@ -157,8 +157,9 @@ class TestBasketsAdd:
             ]
             return kinds[:count]
 
-        # Savepoint and release, the products' check, the last position, the baskets, the lines, the draft's date.
-        with django_assert_num_queries(7) as one:
+        # Savepoint and release, the products' check, the last position, the baskets, the lines, the draft's date
+        # (7); the search documents of the order, its baskets and its products, 4 queries each (12).
+        with django_assert_num_queries(19) as one:
             services.baskets_add(order=draft, baskets=new_baskets(1))
         with django_assert_num_queries(len(one.captured_queries)):
             created = services.baskets_add(order=draft, baskets=new_baskets(3))
