@@ -10,15 +10,20 @@ from django.utils.translation import gettext as _
 from contacts.models import User
 from library.hooks import BackLink, ProductHighlights
 from library.models import Product
+from portal import search
 from portal.ids import parse_id
 
 from .models import Address, BasketLine, Bookseller, Order, OrderStatusChange, ShippingBasket
 
 
-def order_list(*, user: User, status: str = "") -> QuerySet[Order]:
+def order_list(*, user: User, status: str = "", query: str = "") -> QuerySet[Order]:
+    """The placed orders of the reader's account; ``query``: every word must match the order (its name,
+    number, reference, recipients or products), through the search documents."""
     orders = Order.objects.visible_to(user).placed().with_totals()
     if status:
         orders = orders.filter(status=status)
+    if query:
+        orders = orders.filter(pk__in=search.matching_ids(user, "order", query))
     return orders.order_by("-created_at", "-id")
 
 
