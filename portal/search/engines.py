@@ -24,6 +24,24 @@ def _letters_and_digits(words: list[str]) -> tuple[list[str], list[str]]:
     return letters, digits
 
 
+class WordsVector(models.Func):
+    """``to_tsvector('simple', text)``: the expression of the GIN index (migration 0002), word for word."""
+
+    template = "to_tsvector('simple'::regconfig, %(expressions)s)"
+    output_field = models.TextField()
+
+
+class WordsQuery(models.Func):
+    template = "to_tsquery('simple'::regconfig, unaccent(%(expressions)s))"
+    output_field = models.TextField()
+
+
+class WordsMatch(models.Func):
+    template = "%(expressions)s"
+    arg_joiner = " @@ "
+    output_field = models.BooleanField()
+
+
 def filter_words(queryset: models.QuerySet, words: list[str]) -> models.QuerySet:
     """``queryset`` (of search documents) narrowed to the documents matching every word."""
     letters, digits = _letters_and_digits(words)
@@ -31,16 +49,9 @@ def filter_words(queryset: models.QuerySet, words: list[str]) -> models.QuerySet
         queryset = queryset.filter(text__contains=word)
     if not letters:
         return queryset
-    table = queryset.model._meta.db_table
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"{w}:*" for w in letters)
-        # The words are a parameter; the table name is the model's own. The expression is the index's.
-        condition = RawSQL(  # noqa: S611
-            f"to_tsvector('simple'::regconfig, {table}.text) @@ to_tsquery('simple'::regconfig, unaccent(%s))",
-            [tsquery],
-            output_field=models.BooleanField(),
-        )
-        return queryset.filter(condition)
+        return queryset.filter(WordsMatch(WordsVector("text"), WordsQuery(models.Value(tsquery))))
     match = " ".join(f'"{w}"*' for w in letters)
     return queryset.filter(
         id__in=RawSQL("SELECT rowid FROM search_searchdocument_fts WHERE search_searchdocument_fts MATCH %s", [match])

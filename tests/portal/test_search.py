@@ -18,6 +18,7 @@ from orders import services
 from orders.models import ShippingBasket
 from portal import search
 from portal.access import Area, member_scope
+from portal.search import engines
 from portal.search.models import SearchDocument
 from portal.search.text import document_text, query_words
 from tests.factories import AccountFactory, OrderFactory, UserFactory
@@ -188,8 +189,17 @@ def test_an_empty_query_finds_nothing(member):
 
 
 @pytest.mark.services
-def test_postgresql_serves_the_words_from_its_gin_indexes():
+def test_postgresql_serves_the_words_from_its_gin_indexes(member):
     assert connection.vendor == "postgresql"
+    ProductFactory(account=member.account, title="Gravitations", doc_number="DN-2026-0457")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: make the planner show its choice
+    # The words' conditions are the indexes' expressions (the account's index is left aside here: on a
+    # handful of rows the planner rightly prefers it).
+    plan = engines.filter_words(SearchDocument.objects.all(), query_words("gravit")).explain()
+    assert "searchdoc_words_fts" in plan
+    plan = engines.filter_words(SearchDocument.objects.all(), query_words("2026-0457")).explain()
+    assert "searchdoc_words_trgm" in plan
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'search_searchdocument'")
         names = {row[0] for row in cursor.fetchall()}
