@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models, transaction
 
 from . import engines, registry, text
-from .models import SearchDocument
+from .models import TEXT_MAX_LENGTH, SearchDocument
 
 #: documents written per statement by ``rebuild``
 BATCH = 2000
@@ -16,7 +16,11 @@ BATCH = 2000
 def _write(kind: str, documents: Iterable[registry.Document]) -> int:
     rows = [
         SearchDocument(
-            account_id=d.account_id, kind=kind, object_id=d.object_id, text=d.text, last_ordered_at=d.last_ordered_at
+            account_id=d.account_id,
+            kind=kind,
+            object_id=d.object_id,
+            text=d.text[: TEXT_MAX_LENGTH + 1].rpartition(" ")[0] if len(d.text) > TEXT_MAX_LENGTH else d.text,
+            last_ordered_at=d.last_ordered_at,
         )
         for d in documents
     ]

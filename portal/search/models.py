@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from portal.access import Area, as_scope
 from portal.tenancy import AccountScopedQuerySet
 
+#: the words kept of one document (an order of a thousand baskets is found by its first ones)
+TEXT_MAX_LENGTH = 20_000
+
 
 class SearchDocumentQuerySet(AccountScopedQuerySet):
     account_path = "account"  # ``account_id`` is the column: the lookup below reads ``account_id``
@@ -33,7 +36,7 @@ class SearchDocument(models.Model):
     account_id = models.PositiveIntegerField(_("account"))
     kind = models.CharField(_("kind"), max_length=20)
     object_id = models.PositiveBigIntegerField(_("object"))
-    text = models.TextField(_("words"), blank=True)
+    text = models.TextField(_("words"), max_length=TEXT_MAX_LENGTH, blank=True)
     #: the date of the last order of the object (never ordered: of its creation), the results' order
     last_ordered_at = models.DateTimeField(_("last ordered"))
 

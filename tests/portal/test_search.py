@@ -207,3 +207,13 @@ def test_postgresql_serves_the_words_from_its_gin_indexes(member):
         extensions = {row[0] for row in cursor.fetchall()}
     assert {"searchdoc_words_fts", "searchdoc_words_trgm"} <= names
     assert {"unaccent", "pg_trgm"} <= extensions
+
+
+def test_a_very_long_document_keeps_its_first_words_whole(member, monkeypatch):
+    from portal.search import api
+
+    monkeypatch.setattr(api, "TEXT_MAX_LENGTH", 30)
+    product = ProductFactory(account=member.account, title="alpha beta gamma delta epsilon zeta eta theta")
+    stored = SearchDocument.objects.get(kind="product", object_id=product.pk).text
+    assert stored == "alpha beta gamma delta epsilon"
+    assert products_found(member, "epsilon") == {product.pk} and products_found(member, "theta") == set()
