@@ -11,9 +11,12 @@ class OrdersConfig(AppConfig):
         from library import hooks
         from portal.numbering import register_source
 
-        from . import contact_deletion, selectors
+        from . import contact_deletion, search, selectors
 
         register_source(sequence="order", model="orders.Order", field="number")
+
+        # The search's order and basket documents, kept current by signals.
+        search.connect()
 
         # Deleting a contact asks orders which of their orders go with them and which block it.
         register_deletion_cascade("orders", contact_deletion.ORDERS_CASCADE)

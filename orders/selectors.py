@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from contacts.models import User
 from library.hooks import BackLink, ProductHighlights
 from library.models import Product
+from portal import search
 from portal.access import Scope
 from portal.audit import Action, audit_entries_of
 from portal.ids import parse_id
@@ -20,10 +21,14 @@ from portal.ids import parse_id
 from .models import Address, BasketLine, Bookseller, Order, OrderStatus, ShippingBasket
 
 
-def order_list(*, scope: Scope, status: str = "") -> QuerySet[Order]:
+def order_list(*, scope: Scope, status: str = "", query: str = "") -> QuerySet[Order]:
+    """The placed orders of the reader's account; ``query``: every word must match the order (its name,
+    number, reference, recipients or products), through the search documents."""
     orders = Order.objects.visible_to(scope).placed().with_totals()
     if status:
         orders = orders.filter(status=status)
+    if query:
+        orders = orders.filter(pk__in=search.matching_ids(scope, "order", query))
     return orders.order_by("-created_at", "-id")
 
 

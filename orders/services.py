@@ -24,6 +24,7 @@ from portal.audit import Action, audit_changes, audit_record, audit_snapshot
 from portal.emails import send_templated_email
 from portal.numbering import number_next
 
+from . import search
 from .models import (
     LINE_QUANTITY_MAX,
     Address,
@@ -287,6 +288,7 @@ def baskets_add(*, order: Order, baskets: Sequence[NewBasket]) -> list[ShippingB
             for product_id, quantity in new.quantities.items()
         ]
     )
+    search.basket_changes_indexed(order)
     _touch(order)
     if created:
         destinations = "\n".join(f"{basket.position}: {basket}" for basket in created)
@@ -309,6 +311,7 @@ def basket_duplicate(*, basket: ShippingBasket, into: Order | None = None) -> Sh
     BasketLine.objects.bulk_create(
         [BasketLine(basket=copy, product_id=line.product_id, quantity=line.quantity) for line in lines]
     )
+    search.basket_changes_indexed(target)
     _touch(target)
     _audit(
         order=target,

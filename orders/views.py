@@ -326,9 +326,12 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in OrderStatus.values or status == OrderStatus.DRAFT:
         status = ""
-    page = Paginator(selectors.order_list(scope=request.scope, status=status), 25).get_page(request.GET.get("page"))
+    query = request.GET.get("q", "").strip()[:200]
+    orders = selectors.order_list(scope=request.scope, status=status, query=query)
+    page = Paginator(orders, 25).get_page(request.GET.get("page"))
     statuses = [(value, label) for value, label in OrderStatus.choices if value != OrderStatus.DRAFT]
-    return render(request, "orders/list.html", {"page": page, "status": status, "statuses": statuses})
+    context = {"page": page, "status": status, "statuses": statuses, "query": query}
+    return render(request, "orders/list.html", context)
 
 
 @customer_required

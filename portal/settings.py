@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_countries",
     "portal",
+    "portal.search",
     "contacts",
     "orders",
     "submissions",

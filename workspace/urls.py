@@ -2,12 +2,11 @@
 (``portal:dashboard``, ``portal:warehouse``, ``portal:search``) stay those every template uses."""
 
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
 from . import views
 
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("warehouse/", views.warehouse_view, name="warehouse"),
-    path("search/", views.placeholder_view, {"title": _("Search")}, name="search"),
+    path("search/", views.search_view, name="search"),
 ]

@@ -1,12 +1,15 @@
-"""The pages that gather several apps: the dashboard, "My digital warehouse", the search placeholder."""
+"""The pages that gather several apps: the dashboard, "My digital warehouse", the full-screen search."""
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
 from library.models import Product
 from orders.models import Order
+from portal import search
 from portal.access import customer_required
 from quotes.models import Quote
 
@@ -30,6 +33,26 @@ def warehouse_view(request: HttpRequest) -> HttpResponse:
     return render(request, "workspace/warehouse.html", {"counts": counts})
 
 
+#: results per page of the full-screen search, and how many are paginated before "refine" is asked
+SEARCH_PER_PAGE = 20
+SEARCH_MAX_RESULTS = 200
+
+
 @customer_required
-def placeholder_view(request: HttpRequest, *, title: str) -> HttpResponse:
-    return render(request, "workspace/placeholder.html", {"title": title})
+def search_view(request: HttpRequest) -> HttpResponse:
+    """The full-screen search: every word typed must match a product, a destination or an order of the
+    account; results newest order first. Works as a plain GET form; htmx asks for the results only."""
+    query = request.GET.get("q", "").strip()[:200]
+    context = {"query": query, "page": None, "count": 0, "too_many": False, "max_results": SEARCH_MAX_RESULTS}
+    documents = search.matching(request.scope, query)
+    if query:
+        count = documents[: SEARCH_MAX_RESULTS + 1].count()
+        paginator = Paginator(documents[:SEARCH_MAX_RESULTS], SEARCH_PER_PAGE)
+        paginator.count = min(count, SEARCH_MAX_RESULTS)  # counted above, once
+        page = paginator.get_page(request.GET.get("page"))
+        page.hits = search.load(request.scope, page.object_list)
+        context.update(page=page, count=count, too_many=count > SEARCH_MAX_RESULTS)
+    partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    response = render(request, "workspace/search.html#results" if partial else "workspace/search.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -158,8 +158,8 @@ class TestBasketsAdd:
             return kinds[:count]
 
         # Savepoint and release, the products' check, the last position, the baskets, the lines, the draft's date,
-        # the audit row.
-        with django_assert_num_queries(8) as one:
+        # the audit row (8); the search documents of the order, its baskets and its products, 4 queries each (12).
+        with django_assert_num_queries(20) as one:
             services.baskets_add(order=draft, baskets=new_baskets(1))
         with django_assert_num_queries(len(one.captured_queries)):
             created = services.baskets_add(order=draft, baskets=new_baskets(3))
