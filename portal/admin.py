@@ -1,11 +1,14 @@
-"""The kernel's models in the admin: number sequences, read-only (only ``portal.numbering`` moves them)."""
+"""The kernel's models in the admin: number sequences, read-only (only ``portal.numbering`` moves them), and
+the documents the portal issued (staff re-issue one: a new version, the old one kept)."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import NumberSequence
+from .documents.services import document_reissue
+from .models import Document, NumberSequence
 from .numbering import SEQUENCES
 
 
@@ -39,6 +42,61 @@ class NumberSequenceAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def documents_reissue(modeladmin, request, queryset) -> None:
+    """Render the chosen documents again as new versions (a template or price correction)."""
+    count = 0
+    for document in queryset:
+        document_reissue(document=document, user=request.user)
+        count += 1
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d document is being issued again; the previous version is kept.",
+            "%(count)d documents are being issued again; the previous versions are kept.",
+            count,
+        )
+        % {"count": count},
+        messages.SUCCESS,
+    )
+
+
+documents_reissue.short_description = _("Issue again (new version)")
+documents_reissue.allowed_permissions = ("change",)
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "language", "version", "is_current", "status", "size", "created_at"]
+    list_filter = ["kind", "status", "is_current", "language"]
+    search_fields = ["object_id", "sha256", "storage_name"]
+    actions = [documents_reissue]
+    fields = [
+        "kind",
+        "content_type",
+        "object_id",
+        "language",
+        "version",
+        "is_current",
+        "status",
+        "storage_name",
+        "sha256",
+        "size",
+        "content_key",
+        "error",
+        "requested_by",
+        "created_at",
+        "rendered_at",
+    ]
+    readonly_fields = fields
+
+    # Documents are issued by the services and re-issued by the action; never written by hand.
+    def has_add_permission(self, request) -> bool:
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:

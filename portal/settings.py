@@ -324,6 +324,7 @@ CELERY_TASK_ROUTES = {
     "*.tasks.backup_*": {"queue": "imports"},
     "*.tasks.export_*": {"queue": "imports"},
     "*.tasks.preflight_*": {"queue": "preflight"},
+    "*.tasks.render_*": {"queue": "documents"},
 }
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 660)

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .documents.views import document_status_view
 
 admin.site.site_header = _("Colophon — print-shop administration")
 admin.site.site_title = _("Colophon administration")
@@ -17,6 +18,7 @@ portal_patterns = [
     path("warehouse/", views.warehouse_view, name="warehouse"),
     path("search/", views.placeholder_view, {"title": _("Search")}, name="search"),
     path("language/", views.language_switch_view, name="language_switch"),
+    path("documents/<int:pk>/status/", document_status_view, name="document_status"),
 ]
 
 urlpatterns = [

@@ -10,3 +10,7 @@ class QuotesConfig(AppConfig):
         from portal.numbering import register_source
 
         register_source(sequence="quote", model="quotes.Quote", field="number")
+
+        from .documents import register_quote_document
+
+        register_quote_document()

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import uuid
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -22,7 +19,9 @@ from django.utils.translation import override
 from library.isbn import format_isbn13
 from orders.models import BasketKind, BasketLine, Order, ShippingBasket
 from orders.services import NewBasket, basket_destination_errors, baskets_add, order_create_draft
-from portal.emails import send_templated_email
+from portal.documents.services import document_issue, document_then
+from portal.emails import templated_email_task
+from portal.models import Document
 from portal.numbering import number_next
 
 from .models import Quote, QuoteBasket, QuoteLine
@@ -193,7 +192,15 @@ def quote_create_from_order(*, order: Order, user, grid: PriceGrid | None = None
     quote.total_incl_tax = result.incl_tax
     quote.has_items_on_request = on_request
     quote.save(update_fields=["total_excl_tax", "total_tax", "total_incl_tax", "has_items_on_request"])
+    quote_issue_document(quote=quote, language=language, user=user)
     return quote
+
+
+def quote_issue_document(*, quote: Quote, language: str, user=None):
+    """The quote's PDF in ``language``: rendered once, in the documents worker (see ``portal.documents``)."""
+    from .documents import QUOTE_DOCUMENT
+
+    return document_issue(kind=QUOTE_DOCUMENT, obj=quote, language=language, user=user)
 
 
 def quote_with_lines(queryset, **lookup) -> Quote:
@@ -208,15 +215,12 @@ def quote_with_lines(queryset, **lookup) -> Quote:
 
 
 @transaction.atomic
-def quote_send_by_email(*, quote: Quote, user) -> str:
-    """Render the PDF, keep it in storage and e-mail it to ``user`` (after commit). Returns the
-    storage name of the PDF."""
-    from .documents import render_quote_pdf
-
+def quote_send_by_email(*, quote: Quote, user) -> Document:
+    """E-mail the quote's stored PDF to ``user``, after commit (and after its render if it is still
+    being prepared). Returns the document attached."""
     language = getattr(user, "language", None) or quote.language
-    pdf = render_quote_pdf(quote, language=language)
-    storage_name = default_storage.save(f"quotes/{uuid.uuid4().hex}/{quote.pdf_filename}", ContentFile(pdf))
-    send_templated_email(
+    document = quote_issue_document(quote=quote, language=language, user=user)
+    email = templated_email_task(
         template="quotes/quote_sent",
         to=[user.email],
         context={
@@ -226,9 +230,10 @@ def quote_send_by_email(*, quote: Quote, user) -> str:
             "quote_url": settings.PORTAL_BASE_URL + reverse("quotes:detail", args=[quote.pk]),
         },
         language=language,
-        attachments=[{"path": storage_name, "filename": quote.pdf_filename, "mimetype": "application/pdf"}],
+        attachments=[{"document": str(document.pk), "filename": quote.pdf_filename, "mimetype": "application/pdf"}],
     )
-    return storage_name
+    document_then(document=document, task=email)
+    return document
 
 
 @dataclass(frozen=True)
