@@ -48,6 +48,7 @@ class NumberSequenceAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.action(description=_("Issue again (new version)"), permissions=["change"])
 def documents_reissue(modeladmin, request, queryset) -> None:
     """Render the chosen documents again as new versions (a template or price correction)."""
     count = 0
@@ -64,10 +65,6 @@ def documents_reissue(modeladmin, request, queryset) -> None:
         % {"count": count},
         messages.SUCCESS,
     )
-
-
-documents_reissue.short_description = _("Issue again (new version)")
-documents_reissue.allowed_permissions = ("change",)
 
 
 @admin.register(Document)

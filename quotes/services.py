@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -19,7 +20,7 @@ from django.utils.translation import override
 from library.isbn import format_isbn13
 from orders.models import BasketKind, BasketLine, Order, ShippingBasket
 from orders.services import NewBasket, basket_destination_errors, baskets_add, order_create_draft
-from portal.documents.services import document_issue, document_then
+from portal.documents.services import document_issue, document_reissue, document_then
 from portal.emails import templated_email_task
 from portal.models import Document
 from portal.numbering import number_next
@@ -201,6 +202,25 @@ def quote_issue_document(*, quote: Quote, language: str, user=None):
     from .documents import QUOTE_DOCUMENT
 
     return document_issue(kind=QUOTE_DOCUMENT, obj=quote, language=language, user=user)
+
+
+def quote_documents(*, quote: Quote) -> list[Document]:
+    """Every PDF issued for ``quote`` (all languages and versions), newest first."""
+    from .documents import QUOTE_DOCUMENT
+
+    return list(
+        Document.objects.filter(
+            kind=QUOTE_DOCUMENT, content_type=ContentType.objects.get_for_model(Quote), object_id=quote.pk
+        ).order_by("language", "-version")
+    )
+
+
+@transaction.atomic
+def quote_reissue_documents(*, quote: Quote, user) -> list[Document]:
+    """Staff render the quote's PDF again (every language it was issued in): new versions, the old kept."""
+    current = [document for document in quote_documents(quote=quote) if document.is_current]
+    reissued = [document_reissue(document=document, user=user) for document in current]
+    return reissued or [quote_issue_document(quote=quote, language=quote.language, user=user)]
 
 
 def quote_with_lines(queryset, **lookup) -> Quote:
