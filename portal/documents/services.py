@@ -84,7 +84,6 @@ def _create_version(*, kind, content_type, object_id, language, content_key, use
     )
 
 
-@transaction.atomic
 def document_issue(*, kind: str, obj, language: str, user=None) -> Document:
     """The current document of ``obj`` in ``language``, issued (and its render enqueued) if needed.
 
@@ -95,6 +94,15 @@ def document_issue(*, kind: str, obj, language: str, user=None) -> Document:
     content_type = ContentType.objects.get_for_model(obj)
     content_key = spec.key_of(obj)
     lookup = {"kind": kind, "content_type": content_type, "object_id": obj.pk, "language": language}
+    # Every download asks: a stored, unchanged document is answered with one read and no lock.
+    document = _current(**lookup)
+    if document is not None and document.content_key == content_key and document.status != DocumentStatus.FAILED:
+        return document
+    return _document_issue_locked(lookup=lookup, content_key=content_key, user=user)
+
+
+@transaction.atomic
+def _document_issue_locked(*, lookup: dict, content_key: str, user) -> Document:
     document = _current(**lookup, lock=True)
     if document is not None and document.content_key == content_key:
         if document.status == DocumentStatus.FAILED:
