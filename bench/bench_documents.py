@@ -7,6 +7,8 @@
    connections with wrk: the stored 50-line quote PDF (``quotes:pdf``) and the same quote rendered
    on every click (today's view, served by bench/documents_site/ only). Floors: p95 under 30 ms
    for the stored one, and at least 20 times the requests per second of the render per click.
+   Beside them, the CPU time of one request of each in this process (Django's test client): a
+   figure a busy machine does not move much, when the wrk figures above are the load's as much.
 2. From "request a quote" (the customer's POST) to the PDF stored, with an idle, warm Celery worker
    on the ``documents`` queue (Redis: REDIS_URL, default redis://127.0.0.1:6379/13). Floor: 1.5 s.
 3. The warm render in instructions (valgrind's callgrind, repeatable on a noisy machine): a process
@@ -183,6 +185,25 @@ def part_downloads(env, tmp, quote, cookie, seconds) -> bool:
     return ok_p95 and ok_speed
 
 
+def part_cpu_per_request(quote, client) -> None:
+    def median_cpu(url: str, runs: int) -> float:
+        spent = []
+        for _ in range(runs + 1):
+            started = time.process_time()
+            response = client.get(url)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            spent.append(time.process_time() - started)
+            assert response.status_code == 200 and body.startswith(b"%PDF-"), response.status_code
+        return statistics.median(spent[1:])
+
+    stored = median_cpu(f"/quotes/{quote.pk}/pdf/", 40)
+    rendered = median_cpu(f"/bench/quotes/{quote.pk}/render-per-click/", 5)
+    print(
+        f"   CPU per request, in-process (median): stored {stored * 1000:.1f} ms,"
+        f" render per click {rendered * 1000:.0f} ms ({rendered / stored:.0f}× less)"
+    )
+
+
 def part_request_to_stored(env, tmp, user, order, client, runs: int) -> bool:
     from django.conf import settings
 
@@ -312,6 +333,7 @@ def main() -> int:
             user, order, quote, client, cookie = make_world(args.lines)
             print(f"load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
             verdicts = [part_downloads(env, tmp, quote, cookie, args.seconds)]
+            part_cpu_per_request(quote, client)
             verdicts.append(part_request_to_stored(env, tmp, user, order, client, args.runs))
             if not args.skip_callgrind:
                 verdicts.append(part_instructions(tmp, args.lines))
