@@ -169,7 +169,7 @@ def part_downloads(env, tmp, quote, cookie, seconds) -> bool:
         stored = wrk(stored_url, cookie, seconds, tmp)
         # Renders last: one still queued would hold a worker while the downloads are measured.
         wrk(render_url, cookie, 4, tmp)
-        rendered = wrk(render_url, cookie, max(seconds, 20), tmp)
+        rendered = wrk(render_url, cookie, max(seconds, 30), tmp)
     finally:
         gunicorn.kill()  # renders still queued would hold a graceful stop for half a minute
         gunicorn.wait(30)
@@ -185,9 +185,12 @@ def part_downloads(env, tmp, quote, cookie, seconds) -> bool:
             f"   p99 {r['p99']:8.1f} ms   errors {int(r['errors'])}, non-2xx {int(r['non2xx'])}"
         )
     ok_p95 = stored["requests"] > 0 and stored["p95"] < P95_LIMIT_MS and not (stored["non2xx"] or stored["errors"])
-    ok_speed = stored["requests"] > 0 and speedup >= SPEEDUP_FLOOR
+    ok_speed = stored["requests"] > 0 and rendered["requests"] > 0 and speedup >= SPEEDUP_FLOOR
     print(f"   stored p95 < {P95_LIMIT_MS:.0f} ms: {'yes' if ok_p95 else 'NO'} ({stored['p95']:.1f} ms)")
-    print(f"   speed-up ≥ {SPEEDUP_FLOOR:.0f}×: {'yes' if ok_speed else 'NO'} ({speedup:.0f}×)")
+    if rendered["requests"]:
+        print(f"   speed-up ≥ {SPEEDUP_FLOOR:.0f}×: {'yes' if ok_speed else 'NO'} ({speedup:.0f}×)")
+    else:
+        print(f"   speed-up ≥ {SPEEDUP_FLOOR:.0f}×: NO (no render per click finished in the window: too busy to tell)")
     return ok_p95 and ok_speed
 
 
