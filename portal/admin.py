@@ -1,5 +1,6 @@
 """The kernel's models in the administration. Number sequences are read-only (only
-``portal.numbering`` moves them). The audit log: its own read-only list, each object's rows on its page,
+``portal.numbering`` moves them); staff re-issue a document the portal issued (a new version, the old
+one kept). The audit log: its own read-only list, each object's rows on its page,
 and ``AuditedAdminMixin``, which makes staff's saves and deletions in a ModelAdmin write a row too.
 
 An object's rows are shown as a read-only field of its page rather than an inline: an inline adds a
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
@@ -21,9 +22,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .audit import Action, audit_changes, audit_entries_of, audit_record, audit_snapshot
-from .models import AuditEntry, NumberSequence
+from .documents.services import document_reissue
+from .models import AuditEntry, Document, NumberSequence
 from .numbering import SEQUENCES
 
 
@@ -233,6 +236,58 @@ class NumberSequenceAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.action(description=_("Issue again (new version)"), permissions=["change"])
+def documents_reissue(modeladmin, request, queryset) -> None:
+    """Render the chosen documents again as new versions (a template or price correction)."""
+    count = 0
+    for document in queryset:
+        document_reissue(document=document, user=request.user)
+        count += 1
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d document is being issued again; the previous version is kept.",
+            "%(count)d documents are being issued again; the previous versions are kept.",
+            count,
+        )
+        % {"count": count},
+        messages.SUCCESS,
+    )
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "language", "version", "is_current", "status", "size", "created_at"]
+    list_filter = ["kind", "status", "is_current", "language"]
+    search_fields = ["object_id", "sha256", "storage_name"]
+    actions = [documents_reissue]
+    fields = [
+        "kind",
+        "content_type",
+        "object_id",
+        "language",
+        "version",
+        "is_current",
+        "status",
+        "storage_name",
+        "sha256",
+        "size",
+        "content_key",
+        "error",
+        "requested_by",
+        "created_at",
+        "rendered_at",
+    ]
+    readonly_fields = fields
+
+    # Documents are issued by the services and re-issued by the action; never written by hand.
+    def has_add_permission(self, request) -> bool:
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:

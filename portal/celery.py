@@ -1,4 +1,4 @@
-"""Celery application: workers run one queue each (emails, imports, preflight), see docker-compose.yml."""
+"""Celery application: workers run one queue each (emails, imports, preflight, documents), see docker-compose.yml."""
 
 import os
 
@@ -9,3 +9,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The kernel's packages with tasks of their own (``portal.tasks`` is found above).
+app.autodiscover_tasks(["portal.documents"])

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -33,6 +34,23 @@ def render_templated_email(
     return {"subject": f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", "body": body, "html": html}
 
 
+def templated_email_task(
+    *,
+    template: str,
+    to: Sequence[str],
+    context: dict[str, Any],
+    language: str | None = None,
+    reply_to: Sequence[str] = (),
+    attachments: Sequence[dict[str, str]] = (),
+):
+    """The message rendered now (in ``language``), as a Celery signature of the send: to enqueue after
+    something else, e.g. after the render of the document it attaches (``portal.documents``)."""
+    from .tasks import send_email
+
+    rendered = render_templated_email(template=template, context=context, language=language)
+    return send_email.si(to=list(to), reply_to=list(reply_to), attachments=list(attachments), **rendered)
+
+
 def send_templated_email(
     *,
     template: str,
@@ -47,10 +65,10 @@ def send_templated_email(
     ``attachments``: files already saved in the default storage, as
     ``{"path": storage name, "filename": name shown, "mimetype": type}``.
     """
-    from .tasks import send_email
-
-    rendered = render_templated_email(template=template, context=context, language=language)
-    send_email.delay_on_commit(to=list(to), reply_to=list(reply_to), attachments=list(attachments), **rendered)
+    task = templated_email_task(
+        template=template, to=to, context=context, language=language, reply_to=reply_to, attachments=attachments
+    )
+    transaction.on_commit(task.delay)
 
 
 def enqueue_message(message: EmailMessage) -> None:

@@ -16,6 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .access import as_scope
 
@@ -188,3 +189,93 @@ class AuditEntry(models.Model):
             return self.actor_label
         name = str(self.actor)
         return f"{name} ({self.actor_label})" if self.actor_label else name
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, reader):
+        """The documents whose object ``reader`` may see, through each kind's own scoped queryset."""
+        from .documents.registry import document_kinds
+
+        condition = models.Q(pk__in=[])
+        for spec in document_kinds():
+            visible = spec.model._default_manager.visible_to(reader).values("pk")
+            condition |= models.Q(kind=spec.kind, object_id__in=visible)
+        return self.filter(condition)
+
+
+class DocumentStatus(models.TextChoices):
+    PENDING = "pending", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", pgettext_lazy("document status", "Failed")
+
+
+class Document(models.Model):
+    """A PDF the portal issued for one object, stored once (``portal.documents`` renders and serves it).
+
+    A document belongs to its object (a quote, an invoice, a cart) and is read through that object's
+    scoped queryset (``Document.objects.visible_to(scope)``). One document per kind, object and
+    language is *current*; a re-issue or a changed content makes a new version and keeps the old one.
+    """
+
+    Status = DocumentStatus
+
+    kind = models.CharField(_("kind"), max_length=40)
+    content_type = models.ForeignKey(ContentType, verbose_name=_("object type"), on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    content_object = GenericForeignKey("content_type", "object_id")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    content_key = models.CharField(
+        _("content key"),
+        max_length=64,
+        blank=True,
+        help_text=_("Hash of a changing object's content; empty otherwise."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    is_current = models.BooleanField(_("current"), default=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
+    )
+    storage_name = models.CharField(_("stored file"), max_length=255, unique=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    error = models.TextField(_("error"), max_length=5000, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="document_object_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=DocumentStatus.values), name="document_status_valid"),
+            models.UniqueConstraint(
+                fields=["kind", "content_type", "object_id", "language"],
+                condition=models.Q(is_current=True),
+                name="document_one_current_per_language",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "content_type", "object_id", "language", "version"], name="document_version_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.object_id} ({self.language}) v{self.version}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == DocumentStatus.READY
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == DocumentStatus.PENDING

@@ -344,6 +344,7 @@ CELERY_TASK_ROUTES = {
     "*.tasks.preflight_*": {"queue": "preflight"},
     "portal.tasks.purge_daily": {"queue": "imports"},
     "portal.tasks.sweep_stale_jobs": {"queue": "imports"},
+    "*.tasks.render_*": {"queue": "documents"},
 }
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 660)

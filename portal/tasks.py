@@ -31,7 +31,8 @@ def send_email(
     """Deliver one rendered message. Takes plain strings only, so it survives any serializer.
 
     ``attachments`` are files already in the default storage:
-    ``{"path": <storage name>, "filename": <shown name>, "mimetype": <type>}``.
+    ``{"path": <storage name>, "filename": <shown name>, "mimetype": <type>}``, or a stored document
+    by its id, ``{"document": <id>, ...}``, read where it is stored when the message leaves.
     """
     message = EmailMultiAlternatives(
         subject=subject,
@@ -43,7 +44,8 @@ def send_email(
     if html:
         message.attach_alternative(html, "text/html")
     for attachment in attachments or []:
-        with default_storage.open(attachment["path"], "rb") as handle:
+        path = attachment.get("path") or _document_storage_name(int(attachment["document"]))
+        with default_storage.open(path, "rb") as handle:
             message.attach(attachment["filename"], handle.read(), attachment.get("mimetype", "application/pdf"))
     message.send()
 
@@ -69,3 +71,9 @@ def sweep_stale_jobs(*, older_than_minutes: int | None = None) -> int:
         timedelta(minutes=older_than_minutes) if older_than_minutes else timedelta(hours=settings.JOBS_STALE_HOURS)
     )
     return len(jobs_sweep_stale(older_than=older_than))
+
+
+def _document_storage_name(document_id: int) -> str:
+    from .models import Document
+
+    return Document.objects.values_list("storage_name", flat=True).get(pk=document_id)

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .documents.views import document_status_view
 from .jobs.views import job_status_view
 
 admin.site.site_header = _("Colophon — print-shop administration")
@@ -18,6 +19,7 @@ portal_patterns = [
     # The shell's pages (dashboard, warehouse, search) keep their ``portal:`` names.
     path("", include("workspace.urls")),
     path("jobs/<int:pk>/status/", job_status_view, name="job_status"),
+    path("documents/<int:pk>/status/", document_status_view, name="document_status"),
 ]
 
 urlpatterns = [

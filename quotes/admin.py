@@ -1,10 +1,15 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal.admin import AuditedAdminMixin
 
+from . import services
 from .models import PriceBreak, PriceRule, Quote, QuoteBasket, QuoteLine, ShippingPrice
 from .templatetags.quote_format import money
 
@@ -113,8 +118,50 @@ class QuoteAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "total_tax",
         "total_incl_tax",
         "has_items_on_request",
+        "pdf_versions",
     ]
     fields = readonly_fields
+    actions = ["reissue_pdf"]
+
+    @admin.action(description=_("Issue the PDF again (new version)"), permissions=["reissue"])
+    def reissue_pdf(self, request, queryset) -> None:
+        quotes = list(queryset)
+        for quote in quotes:
+            services.quote_reissue_documents(quote=quote, user=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "The PDF of %(count)d quote is being issued again; the previous version is kept.",
+                "The PDFs of %(count)d quotes are being issued again; the previous versions are kept.",
+                len(quotes),
+            )
+            % {"count": len(quotes)},
+            messages.SUCCESS,
+        )
+
+    @admin.display(description=_("PDF versions"))
+    def pdf_versions(self, quote: Quote) -> str:
+        """Every PDF issued for the quote, the re-issued ones too, each linked to its record."""
+        rows = services.quote_documents(quote=quote)
+        if not rows:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a> · {} · {}',
+            (
+                (
+                    reverse("admin:portal_document_change", args=[document.pk]),
+                    _("version %(version)s (%(language)s)")
+                    % {"version": document.version, "language": document.language},
+                    document.get_status_display(),
+                    _("current") if document.is_current else _("replaced"),
+                )
+                for document in rows
+            ),
+        )
+
+    def has_reissue_permission(self, request) -> bool:
+        return request.user.has_perm("portal.change_document")
 
     @admin.display(description=_("total incl. VAT"), ordering="total_incl_tax")
     def total(self, quote: Quote) -> str:

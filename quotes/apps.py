@@ -23,3 +23,7 @@ class QuotesConfig(AppConfig):
             "quotes.emailed_pdfs",
             older_objects_purge(prefix="quotes/", keep=lambda: timedelta(days=settings.PURGE_EMAIL_ATTACHMENT_DAYS)),
         )
+
+        from .documents import register_quote_document
+
+        register_quote_document()

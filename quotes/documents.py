@@ -127,3 +127,33 @@ def render_quote_pdf(quote: Quote, *, language: str | None = None) -> bytes:
     with _cyclic_gc_paused():
         document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher())
         return document.write_pdf(stylesheets=[stylesheet], font_config=fonts, cache=_IMAGE_CACHE)
+
+
+#: The kind of document a quote's PDF is, in ``portal.documents`` (registered in ``QuotesConfig.ready``).
+QUOTE_DOCUMENT = "quote"
+
+
+def load_quote_for_document(pk: int) -> Quote:
+    """The quote with everything its layout reads, for the ``documents`` worker."""
+    from .services import quote_with_lines
+
+    return quote_with_lines(Quote.objects.all(), pk=pk)
+
+
+def render_quote_document(quote: Quote, language: str) -> bytes:
+    return render_quote_pdf(quote, language=language)
+
+
+def register_quote_document() -> None:
+    from django.urls import reverse
+
+    from portal import documents
+
+    documents.register(
+        QUOTE_DOCUMENT,
+        render_quote_document,
+        model=Quote,
+        load=load_quote_for_document,
+        filename=lambda quote: quote.pdf_filename,
+        download_url=lambda quote: reverse("quotes:pdf", args=[quote.pk]),
+    )

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import uuid
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -23,7 +21,9 @@ from library.isbn import format_isbn13
 from orders.models import BasketKind, BasketLine, Order, ShippingBasket
 from orders.services import NewBasket, basket_destination_errors, baskets_add, order_create_draft
 from portal.audit import Action, audit_record
-from portal.emails import send_templated_email
+from portal.documents.services import document_issue, document_reissue, document_then
+from portal.emails import templated_email_task
+from portal.models import Document
 from portal.numbering import number_next
 
 from .models import Quote, QuoteBasket, QuoteLine
@@ -202,7 +202,34 @@ def quote_create_from_order(*, order: Order, user, grid: PriceGrid | None = None
         changes={"order": [None, order.pk], "total_incl_tax": [None, quote.total_incl_tax]},
         message=quote.number,
     )
+    quote_issue_document(quote=quote, language=language, user=user)
     return quote
+
+
+def quote_issue_document(*, quote: Quote, language: str, user=None):
+    """The quote's PDF in ``language``: rendered once, in the documents worker (see ``portal.documents``)."""
+    from .documents import QUOTE_DOCUMENT
+
+    return document_issue(kind=QUOTE_DOCUMENT, obj=quote, language=language, user=user)
+
+
+def quote_documents(*, quote: Quote) -> list[Document]:
+    """Every PDF issued for ``quote`` (all languages and versions), newest first."""
+    from .documents import QUOTE_DOCUMENT
+
+    return list(
+        Document.objects.filter(
+            kind=QUOTE_DOCUMENT, content_type=ContentType.objects.get_for_model(Quote), object_id=quote.pk
+        ).order_by("language", "-version")
+    )
+
+
+@transaction.atomic
+def quote_reissue_documents(*, quote: Quote, user) -> list[Document]:
+    """Staff render the quote's PDF again (every language it was issued in): new versions, the old kept."""
+    current = [document for document in quote_documents(quote=quote) if document.is_current]
+    reissued = [document_reissue(document=document, user=user) for document in current]
+    return reissued or [quote_issue_document(quote=quote, language=quote.language, user=user)]
 
 
 def quote_with_lines(queryset, **lookup) -> Quote:
@@ -217,15 +244,12 @@ def quote_with_lines(queryset, **lookup) -> Quote:
 
 
 @transaction.atomic
-def quote_send_by_email(*, quote: Quote, user) -> str:
-    """Render the PDF, keep it in storage and e-mail it to ``user`` (after commit). Returns the
-    storage name of the PDF."""
-    from .documents import render_quote_pdf
-
+def quote_send_by_email(*, quote: Quote, user) -> Document:
+    """E-mail the quote's stored PDF to ``user``, after commit (and after its render if it is still
+    being prepared). Returns the document attached."""
     language = getattr(user, "language", None) or quote.language
-    pdf = render_quote_pdf(quote, language=language)
-    storage_name = default_storage.save(f"quotes/{uuid.uuid4().hex}/{quote.pdf_filename}", ContentFile(pdf))
-    send_templated_email(
+    document = quote_issue_document(quote=quote, language=language, user=user)
+    email = templated_email_task(
         template="quotes/quote_sent",
         to=[user.email],
         context={
@@ -235,10 +259,11 @@ def quote_send_by_email(*, quote: Quote, user) -> str:
             "quote_url": settings.PORTAL_BASE_URL + reverse("quotes:detail", args=[quote.pk]),
         },
         language=language,
-        attachments=[{"path": storage_name, "filename": quote.pdf_filename, "mimetype": "application/pdf"}],
+        attachments=[{"document": str(document.pk), "filename": quote.pdf_filename, "mimetype": "application/pdf"}],
     )
     audit_record(actor=user, action=Action.SENT, obj=quote, account_id=quote.account_id, message=user.email)
-    return storage_name
+    document_then(document=document, task=email)
+    return document
 
 
 @dataclass(frozen=True)

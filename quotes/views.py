@@ -14,9 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from orders.models import Order
 from portal.access import customer_required
+from portal.documents.responses import StoredFileMissing, stored_document_response
+from portal.documents.services import document_restore
+from portal.documents.views import document_status_context
 
 from . import services
-from .documents import render_quote_pdf
 from .forms import EstimateForm
 from .models import Quote, quote_tax_lines
 from .pricing import PriceGrid, ProductSpec
@@ -74,25 +76,42 @@ def quote_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "quotes/quote_list.html", {"page": page, "quotes": page.object_list})
 
 
+def _reader_language(request: HttpRequest, quote: Quote) -> str:
+    return getattr(request.user, "language", None) or quote.language
+
+
 @customer_required
 @require_GET
 def quote_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     quote = _quote_or_404(request, pk)
+    # Issued when the quote was made, in its requester's language; another reader's language is
+    # issued on their first visit (the page then says "being prepared" until the worker stored it).
+    document = services.quote_issue_document(quote=quote, language=_reader_language(request, quote), user=request.user)
     return render(
         request,
         "quotes/quote_detail.html",
-        {"quote": quote, "baskets": list(quote.baskets.all()), "tax_lines": quote_tax_lines(quote)},
+        {
+            "quote": quote,
+            "baskets": list(quote.baskets.all()),
+            "tax_lines": quote_tax_lines(quote),
+            **document_status_context(document, quote),
+        },
     )
 
 
 @customer_required
 @require_GET
 def quote_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
-    quote = _quote_or_404(request, pk)
-    pdf = render_quote_pdf(quote, language=request.user.language)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{quote.pdf_filename}"'
-    return response
+    """The stored PDF, streamed; never rendered here. Not stored yet (or lost): back to the quote's
+    page, which says it is being prepared."""
+    quote = get_object_or_404(Quote.objects.visible_to(request.scope), pk=pk)
+    document = services.quote_issue_document(quote=quote, language=_reader_language(request, quote), user=request.user)
+    if document.is_ready:
+        try:
+            return stored_document_response(request, document, filename=quote.pdf_filename)
+        except StoredFileMissing:
+            document_restore(document=document)
+    return redirect("quotes:detail", pk=quote.pk)
 
 
 @customer_required

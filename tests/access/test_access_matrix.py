@@ -124,6 +124,21 @@ def quote(world):
     return quote_create_from_order(order=order_with_lines(account=world.account), user=world.owner)
 
 
+def stored_quote(world):
+    from tests.portal.documents_support import render_pending_documents
+
+    created = quote(world)
+    render_pending_documents()
+    return created
+
+
+def quote_document(world):
+    from portal.models import Document
+
+    created = quote(world)
+    return Document.objects.get(object_id=created.pk, kind="quote")
+
+
 def invitation(world):
     from django.utils import timezone
 
@@ -224,7 +239,8 @@ ROUTES: dict[str, Route] = {
     "files:status": Route(product_file),
     "quotes:create_from_order": Route(draft, kwargs=lambda o: {"order_pk": o.pk}, method="post", owner_statuses=(302,)),
     "quotes:detail": Route(quote),
-    "quotes:pdf": Route(quote),
+    "quotes:pdf": Route(stored_quote),
+    "portal:document_status": Route(quote_document),
     "quotes:email": Route(quote, method="post", owner_statuses=(302,)),
     "quotes:to_order": Route(quote, method="post", owner_statuses=(302,)),
     "portal:job_status": Route(background_job),

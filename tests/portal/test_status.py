@@ -94,7 +94,7 @@ def test_with_a_broker_the_queue_lengths_and_the_workers_are_read(settings, monk
 
     class FakeRedis:
         def llen(self, name):
-            return {"emails": 3, "imports": 0, "preflight": 12}[name]
+            return {"emails": 3, "imports": 0, "preflight": 12, "documents": 0}[name]
 
         def close(self):
             pass

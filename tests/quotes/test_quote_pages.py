@@ -11,6 +11,7 @@ from orders.models import Order
 from quotes.models import Quote
 from quotes.services import quote_create_from_order
 from tests.factories import AccountFactory, OrderFactory, UserFactory
+from tests.portal.documents_support import render_pending_documents
 from tests.quotes.factories import BasketFactory, PriceBreakFactory, PriceRuleFactory, order_with_lines
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def quote(customer):
-    return quote_create_from_order(order=order_with_lines(account=customer.account), user=customer)
+    """A quote whose PDF the documents worker has stored."""
+    created = quote_create_from_order(order=order_with_lines(account=customer.account), user=customer)
+    render_pending_documents()
+    return created
 
 
 @pytest.fixture
@@ -109,7 +113,7 @@ def test_pdf_download(customer_client, quote):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="devis-{quote.number}.pdf"'
-    assert response.content.startswith(b"%PDF-")
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
 def test_email_sends_the_pdf_to_the_customer(customer_client, customer, quote, django_capture_on_commit_callbacks):

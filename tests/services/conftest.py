@@ -1,6 +1,6 @@
 """One real Celery worker process for the tests that go through it (`make test-services`).
 
-The worker is a real Celery worker process listening on every queue (emails, imports, preflight), on the
+The worker is a real Celery worker process listening on every queue (emails, imports, preflight, documents), on the
 Redis of REDIS_URL and the PostgreSQL test database of this pytest process; it sends e-mails to files
 and keeps uploads in a folder the tests share with it. It starts once per session, when the first
 test asks for ``worker``; each such test gets empty queues and mailbox, and a test process that
@@ -27,7 +27,7 @@ from portal.celery import app
 from tests.services.support import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
-QUEUES = ("emails", "imports", "preflight")
+QUEUES = ("emails", "imports", "preflight", "documents")
 
 
 def purge_queues() -> None:
