@@ -19,9 +19,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from portal.audit import audit_record
 from portal.models import Document, DocumentStatus
 
 from .registry import document_kind, document_kinds
+
+#: The audit action of a document issued again by staff.
+REISSUED = "document_reissued"
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +141,16 @@ def document_reissue(*, document: Document, user=None) -> Document:
     Document.objects.filter(**lookup, is_current=True).update(is_current=False)
     fresh = _create_version(**lookup, content_key=current.content_key, user=user)
     _enqueue_render(fresh)
+    # The old version stays stored; the audit row says which one it was, on the object's history.
+    owner = current.content_object or current
+    audit_record(
+        actor=user,
+        action=REISSUED,
+        obj=owner,
+        account_id=getattr(owner, "account_id", None),
+        changes={"document": [current.pk, fresh.pk], "version": [current.version, fresh.version]},
+        message=f"{current.kind} ({current.language})",
+    )
     return fresh
 
 

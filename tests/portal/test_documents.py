@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from orders.models import Order
 from portal import documents
+from portal.audit import audit_entries_of
 from portal.documents.responses import stored_document_response
 from portal.documents.services import document_issue, document_reissue, document_then, documents_unreferenced
 from portal.documents.tasks import render_document
@@ -128,6 +129,9 @@ def test_a_re_issue_makes_a_new_version_and_keeps_the_old_one(renderer, order, s
     assert default_storage.exists(first.storage_name) and default_storage.exists(fresh.storage_name)
     assert renderer.call_count == 2
     assert document_issue(kind="test-sheet", obj=order, language="fr").pk == fresh.pk
+    # The old version stays reachable from the object's audit log.
+    (entry,) = audit_entries_of(order).filter(action="document_reissued")
+    assert entry.actor == staff_user and entry.changes["document"] == [first.pk, fresh.pk]
 
 
 def test_documents_are_visible_only_through_their_objects_scoped_queryset(renderer, order, customer):
