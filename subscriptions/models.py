@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from portal.access import Area
+from portal.tenancy import AccountScopedQuerySet
 
 from . import pricing
 
@@ -95,3 +99,68 @@ class Offer(models.Model):
     @property
     def price_incl_tax(self) -> Decimal:
         return pricing.unit_incl_tax(self.price_excl_tax, self.vat)
+
+
+class CartQuerySet(AccountScopedQuerySet):
+    account_path = "account"
+    scope_area = Area.SUBSCRIPTIONS
+
+    def expired(self, now=None):
+        return self.filter(expires_at__lte=now or timezone.now())
+
+
+class Cart(models.Model):
+    """A cart: an account's (one per account) or an anonymous visitor's, found by the token in its session."""
+
+    token = models.UUIDField(_("token"), default=uuid.uuid4, unique=True, editable=False)
+    account = models.OneToOneField(
+        "contacts.Account",
+        verbose_name=_("account"),
+        related_name="subscription_cart",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    changed_at = models.DateTimeField(_("last changed"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    objects = CartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cart")
+        verbose_name_plural = _("carts")
+
+    def __str__(self) -> str:
+        return str(self.account) if self.account_id else str(_("Anonymous cart"))
+
+
+class CartLineQuerySet(AccountScopedQuerySet):
+    account_path = "cart__account"
+    scope_area = Area.SUBSCRIPTIONS
+
+
+class CartLine(models.Model):
+    cart = models.ForeignKey(Cart, verbose_name=_("cart"), related_name="lines", on_delete=models.CASCADE)
+    offer = models.ForeignKey(Offer, verbose_name=_("offer"), related_name="cart_lines", on_delete=models.CASCADE)
+    quantity = models.PositiveIntegerField(
+        _("quantity"), default=1, validators=[MinValueValidator(1), MaxValueValidator(999)]
+    )
+
+    objects = CartLineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cart line")
+        verbose_name_plural = _("cart lines")
+        ordering = ["offer__name_fr", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "offer"], name="cartline_one_per_offer"),
+            models.CheckConstraint(condition=models.Q(quantity__gte=1, quantity__lte=999), name="cartline_quantity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.offer}"
+
+    @property
+    def price(self) -> pricing.LinePrice:
+        return pricing.LinePrice(self.offer.price_excl_tax, self.quantity, self.offer.vat)
