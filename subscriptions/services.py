@@ -38,10 +38,13 @@ def valid_until(cart: Cart) -> datetime.date:
     return (timezone.localtime(cart.expires_at, SHOP_TIME_ZONE) - datetime.timedelta(days=1)).date()
 
 
-def _touch(cart: Cart, now: datetime.datetime) -> None:
+def _touch(cart: Cart, now: datetime.datetime, session=None) -> None:
     cart.changed_at = now
     cart.expires_at = cart_expiry(now)
     cart.save(update_fields=["changed_at", "expires_at"])
+    if session is not None and cart.account_id is None:
+        # The visitor's session (the cart's only key) lives as long as the cart, not the default 14 days.
+        session.set_expiry(cart.expires_at)
 
 
 def _live(queryset, now):
@@ -88,7 +91,7 @@ def add_offer(*, reader, session, offer: Offer, quantity: int = 1, now: datetime
     if not created:
         line.quantity = min(line.quantity + quantity, MAX_QUANTITY)
         line.save(update_fields=["quantity"])
-    _touch(cart, now)
+    _touch(cart, now, session)
     return cart
 
 
@@ -102,7 +105,7 @@ def set_quantity(*, reader, session, offer: Offer, quantity: int, now: datetime.
     lines = CartLine.objects.filter(cart=cart, offer=offer)
     changed = lines.delete()[0] if quantity == 0 else lines.update(quantity=quantity)
     if changed:
-        _touch(cart, now)
+        _touch(cart, now, session)
     return cart
 
 
@@ -121,6 +124,7 @@ def merge_session_cart(*, user, session, now: datetime.datetime | None = None) -
         return None
     anonymous = _live(Cart.objects.filter(account__isnull=True, token=token), now).select_for_update().first()
     session.pop(SESSION_KEY, None)
+    session.set_expiry(None)  # the visitor's cart lifetime no longer applies; the sign-in sets its own
     if anonymous is None:
         return None
     target = Cart.objects.visible_to(scope).select_for_update().first()

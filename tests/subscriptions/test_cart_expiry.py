@@ -83,3 +83,9 @@ def test_a_dry_run_purges_nothing():
         stderr=io.StringIO(),
     )
     assert Cart.objects.count() == 1
+
+
+def test_the_visitors_session_lasts_as_long_as_the_cart(client):
+    client.post("/subscriptions/cart/add/", {"offer": OfferFactory().pk, "quantity": 1})
+    cart = Cart.objects.get()
+    assert client.session.get_expiry_date() == cart.expires_at
