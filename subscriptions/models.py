@@ -48,8 +48,8 @@ class Offer(models.Model):
 
     name_fr = models.CharField(_("name (French)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
-    description_fr = models.TextField(_("description (French)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    description_fr = models.TextField(_("description (French)"), max_length=4000, blank=True)
+    description_en = models.TextField(_("description (English)"), max_length=4000, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OfferKind.choices)
     duration = models.CharField(_("duration"), max_length=20, choices=OfferDuration.choices)
     price_excl_tax = models.DecimalField(
