@@ -2,12 +2,53 @@
 
 from __future__ import annotations
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from .models import TermsOfService, User
+from .selectors import establishment_login
 from .services import validate_pdf
+from .validators import UAI_PATTERN, is_valid_uai, normalise_uai
+
+
+class LoginForm(AllauthLoginForm):
+    """The one sign-in page: an e-mail address, or a school's UAI code for its establishment login.
+
+    A UAI is normalised (spaces, case) and its check letter verified before any password is tried;
+    an unknown UAI fails like a wrong password (no telling which codes have an account)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"] = forms.CharField(
+            label=_("E-mail or UAI code"),
+            help_text=_("Schools: your UAI code (7 digits and a letter, e.g. 0750655E) signs in the establishment."),
+            widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+            max_length=254,
+        )
+        self.order_fields(["login", "password", "remember"])
+
+    def clean_login(self) -> str:
+        login = self.cleaned_data["login"].strip()
+        if "@" in login:
+            validate_email(login)
+            return login
+        uai = normalise_uai(login)
+        if UAI_PATTERN.match(uai):
+            if not is_valid_uai(uai):
+                raise forms.ValidationError(
+                    _("The check letter of the UAI code “%(value)s” does not match its 7 digits: check the code."),
+                    code="uai_check_letter",
+                    params={"value": uai},
+                )
+            user = establishment_login(uai)
+            return user.email if user is not None else uai
+        raise forms.ValidationError(
+            _("Enter an e-mail address, or a UAI code: 7 digits followed by a letter, e.g. 0750655E."),
+            code="invalid_login",
+        )
 
 
 class SignUpForm(forms.Form):

@@ -121,3 +121,18 @@ def contact_must_accept_terms(*, user) -> bool:
         and user.terms_accepted_at is None
         and terms_published()
     )
+
+
+def establishment_login(uai: str) -> User | None:
+    """The sign-in of a school known by its UAI code: the account's user whose e-mail is the account's
+    own e-mail address (the establishment's address, e.g. ce.0750655E@ac-paris.fr). Named users of the
+    school sign in with their own e-mail."""
+    from django.db.models import F
+    from django.db.models.functions import Lower
+
+    return (
+        User.objects.annotate(login_email=Lower("email"), account_email=Lower("account__email"))
+        .filter(account__uai=uai, account__kind="school", login_email=F("account_email"))
+        .exclude(account__email="")
+        .first()
+    )

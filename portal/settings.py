@@ -203,6 +203,8 @@ LOGIN_REDIRECT_URL = "portal:dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
 ACCOUNT_ADAPTER = "contacts.adapters.AccountAdapter"
+# The sign-in accepts an e-mail or a school's UAI code (contacts.forms.LoginForm).
+ACCOUNT_FORMS = {"login": "contacts.forms.LoginForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

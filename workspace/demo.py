@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from contacts.models import Account, User
 from drive.models import DriveEntry
 from library.models import Binding, PaperFormat, PaperWeight, PrintType, Product
 from orders.models import Bookseller, Order
+from subscriptions.models import Offer
 
 DEMO_PASSWORD = "colophon-demo"  # noqa: S105 (printed on purpose: embedded demo only)
 
@@ -85,6 +88,40 @@ def _catalogue() -> int:
     return created
 
 
+def _offers() -> int:
+    """Two offers of the school subscription shop: a digital service and a periodical."""
+    created = 0
+    for name_fr, defaults in [
+        (
+            "Bibliothèque numérique Colophon",
+            {
+                "name_en": "Colophon digital library",
+                "description_fr": "Accès en ligne aux ouvrages du catalogue pour les élèves et les enseignants.",
+                "description_en": "Online access to the catalogue's books for pupils and teachers.",
+                "kind": Offer.Kind.DIGITAL,
+                "duration": Offer.Duration.SCHOOL_YEAR,
+                "price_excl_tax": Decimal("390.00"),
+                "vat_rate": Offer.Vat.STANDARD,
+            },
+        ),
+        (
+            "La Gazette des lycéens",
+            {
+                "name_en": "The pupils' gazette",
+                "description_fr": "Dix numéros par an, livrés à l’établissement.",
+                "description_en": "Ten issues a year, delivered to the school.",
+                "kind": Offer.Kind.PERIODICAL,
+                "duration": Offer.Duration.TWELVE_MONTHS,
+                "price_excl_tax": Decimal("48.00"),
+                "vat_rate": Offer.Vat.PRESS,
+            },
+        ),
+    ]:
+        _, new = Offer.objects.get_or_create(name_fr=name_fr, defaults=defaults)
+        created += new
+    return created
+
+
 def load_demo_data() -> int:
     """Create whatever is missing; return how many objects were created."""
     created = 0
@@ -93,7 +130,9 @@ def load_demo_data() -> int:
     )
     created += new
     school, new = Account.objects.get_or_create(
-        uai="0750655E", defaults={"name": "Lycée Louis-le-Grand", "kind": Account.Kind.SCHOOL}
+        uai="0750655E",
+        # The account's e-mail is its establishment login's: the school signs in with 0750655E too.
+        defaults={"name": "Lycée Louis-le-Grand", "kind": Account.Kind.SCHOOL, "email": "lycee@demo.colophon.test"},
     )
     created += new
     client, new = _user(email="client@demo.colophon.test", account=publisher, first_name="Camille", last_name="Durand")
@@ -107,6 +146,7 @@ def load_demo_data() -> int:
     )
     created += new
     created += _catalogue()
+    created += _offers()
     _, new = Product.objects.get_or_create(
         account=publisher,
         title="Le Gardien du phare",

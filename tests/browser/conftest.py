@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE_SOURCE = (Path(__file__).parent / "axe-4.14.1.min.js").read_text(encoding="utf-8")
+# The sign-in field takes an e-mail or a UAI code ("Courriel ou code UAI"; English until translated).
+LOGIN_LABEL = re.compile(r"^(Courriel|E-mail)")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -61,7 +64,7 @@ def login(live_server):
 
     def _login(page, email: str, password: str) -> None:
         page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Courriel").fill(email)
+        page.get_by_label(LOGIN_LABEL).fill(email)
         page.get_by_label("Mot de passe").fill(password)
         with page.expect_navigation():
             page.get_by_role("button", name="Se connecter").click()
