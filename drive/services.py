@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from portal.audit import Action, audit_record
 from portal.text import strip_bidi_controls
 
 from .models import DriveEntry, DriveQuota
@@ -63,6 +64,22 @@ class InvalidMove(DriveError):
     code = "invalid_move"
 
 
+#: The audit action of an entry moved to another folder or space.
+MOVED = "moved"
+
+
+def _audit(*, user, action: str, entry: DriveEntry, changes: dict | None = None) -> None:
+    """One audit row on the entry, in the service's transaction (who: the user, or the request's)."""
+    audit_record(
+        actor=user if getattr(user, "pk", None) else None,
+        action=action,
+        obj=entry,
+        account_id=entry.account_id,
+        changes=changes,
+        message=entry.name,
+    )
+
+
 def clean_entry_name(name: str) -> str:
     """A name for a folder or a file: one path segment, no controls, no look-alike of ``.`` or ``..``.
 
@@ -105,8 +122,16 @@ def _lock_quota(account) -> DriveQuota:
 @transaction.atomic
 def quota_set(*, account, limit_bytes: int) -> DriveQuota:
     quota = _lock_quota(account)
+    before = quota.limit_bytes
     quota.limit_bytes = limit_bytes
     quota.save(update_fields=["limit_bytes"])
+    audit_record(
+        actor=None,
+        action=Action.CHANGED,
+        obj=quota,
+        account_id=quota.account_id,
+        changes={"limit_bytes": [before, limit_bytes]},
+    )
     return quota
 
 
@@ -176,7 +201,7 @@ def folder_create(*, account, space: str, parent: DriveEntry | None, name: str, 
     _name_free(account=account, space=space, parent=parent, name=name)
     try:
         with transaction.atomic():
-            return DriveEntry.objects.create(
+            folder = DriveEntry.objects.create(
                 account=account,
                 space=space,
                 parent=parent,
@@ -187,6 +212,8 @@ def folder_create(*, account, space: str, parent: DriveEntry | None, name: str, 
             )
     except IntegrityError as error:
         raise NameTaken(name=name) from error
+    _audit(user=user, action=Action.CREATED, entry=folder)
+    return folder
 
 
 @transaction.atomic
@@ -238,6 +265,12 @@ def file_upload(
         raise
     if old_name:
         transaction.on_commit(lambda: _forget_stored(old_name))
+    _audit(
+        user=user,
+        action=Action.CHANGED if existing is not None else Action.CREATED,
+        entry=entry,
+        changes={"size": [freed if existing is not None else None, entry.size], "sha256": [None, sha256]},
+    )
     return entry
 
 
@@ -247,9 +280,11 @@ def entry_rename(*, entry: DriveEntry, name: str) -> DriveEntry:
     _refuse_change(locked)
     name = clean_entry_name(name)
     _name_free(account=locked.account, space=locked.space, parent=locked.parent, name=name, exclude_pk=locked.pk)
+    before = locked.name
     locked.name = name
     locked.modified_at = timezone.now()
     locked.save(update_fields=["name", "modified_at"])
+    _audit(user=None, action=Action.CHANGED, entry=locked, changes={"name": [before, name]})
     return locked
 
 
@@ -267,6 +302,11 @@ def entry_move(*, entry: DriveEntry, space: str, parent: DriveEntry | None, name
         raise InvalidMove
     new_name = clean_entry_name(name) if name is not None else locked.name
     _name_free(account=locked.account, space=space, parent=parent, name=new_name, exclude_pk=locked.pk)
+    moved = {
+        "space": [locked.space, space],
+        "parent": [locked.parent_id, parent.pk if parent is not None else None],
+        "name": [locked.name, new_name],
+    }
     locked.space = space
     locked.parent = parent
     locked.name = new_name
@@ -274,6 +314,7 @@ def entry_move(*, entry: DriveEntry, space: str, parent: DriveEntry | None, name
     locked.save(update_fields=["space", "parent", "name", "modified_at"])
     if locked.is_folder:
         DriveEntry.objects.filter(pk__in=[row.pk for row in descendants(locked)]).update(space=space)
+    _audit(user=None, action=MOVED, entry=locked, changes={k: v for k, v in moved.items() if v[0] != v[1]})
     return locked
 
 
@@ -298,6 +339,7 @@ def entry_delete(*, entry: DriveEntry) -> None:
         if order:
             raise InProduction(name=row.name, order=order)
     names = [row.file.name for row in [locked, *inside] if not row.is_folder and row.file]
+    _audit(user=None, action=Action.DELETED, entry=locked, changes={"entries": [1 + len(inside), 0]})
     locked.delete()
     transaction.on_commit(lambda: _forget_stored(*names))
 
@@ -378,7 +420,7 @@ def file_create_empty(*, account, space: str, parent: DriveEntry | None, name: s
     _name_free(account=account, space=space, parent=parent, name=name)
     try:
         with transaction.atomic():
-            return DriveEntry.objects.create(
+            entry = DriveEntry.objects.create(
                 account=account,
                 space=space,
                 parent=parent,
@@ -388,6 +430,8 @@ def file_create_empty(*, account, space: str, parent: DriveEntry | None, name: s
             )
     except IntegrityError as error:
         raise NameTaken(name=name) from error
+    _audit(user=user, action=Action.CREATED, entry=entry)
+    return entry
 
 
 def file_copy(*, entry: DriveEntry, space: str, parent: DriveEntry | None, name: str, user) -> DriveEntry:
