@@ -10,12 +10,7 @@ two through a customer's product upload. Run by `make test-services`.
 from __future__ import annotations
 
 import html
-import os
 import secrets
-import signal
-import socket
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,7 +18,6 @@ from pathlib import Path
 import pytest
 import requests
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -31,23 +25,17 @@ from django.utils import translation
 from contacts.models import TermsOfService
 from files.models import ProductFile
 from orders.models import Order
+from portal import pdf_intake
 from tests.factories import UserFactory
 from tests.files.factories import ProductFactory
+from tests.services.support import running_gunicorn
 from tests.submissions.submission_support import make_link
-
-pdf_intake = pytest.importorskip("portal.pdf_intake", reason="needs the one PDF intake (branch h/intake)")
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 SECONDS = 10
 MEGABYTES = 64
 BOMBS = ["bomb-xref-stream.pdf", "bomb-object-stream.pdf"]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _kib(pid: int, field: str) -> int:
@@ -79,44 +67,10 @@ def _wait_for(predicate, timeout: float) -> bool:
 
 @pytest.fixture
 def gunicorn(tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs DATABASE_URL on PostgreSQL")
-    port = _free_port()
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "2",
-        "GUNICORN_THREADS": "2",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "LOG_LEVEL": "WARNING",
-    }
-    if settings.REDIS_URL:
-        env["REDIS_URL"] = settings.REDIS_URL
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "portal/gunicorn.conf.py", "portal.wsgi:application"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(tmp_path / "gunicorn.log", "wb"),  # noqa: SIM115 (closed with the process)
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        assert _wait_for(lambda: requests.get(f"{base}/healthz", timeout=2).status_code in (200, 503), 60), (
-            tmp_path / "gunicorn.log"
-        ).read_text()
+    extra = {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "CELERY_TASK_ALWAYS_EAGER": "false"}
+    with running_gunicorn(tmp_path, workers=2, threads=2, env=extra) as (base, process):
         assert _wait_for(lambda: len(_children(process.pid)) == 2, 30)
         yield base, process.pid
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _customer_session() -> tuple[dict, int]:
