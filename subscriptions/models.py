@@ -164,3 +164,44 @@ class CartLine(models.Model):
     @property
     def price(self) -> pricing.LinePrice:
         return pricing.LinePrice(self.offer.price_excl_tax, self.quantity, self.offer.vat)
+
+
+class EstablishmentStatus(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    PRIVATE = "private", _("Private")
+
+
+class Establishment(models.Model):
+    """One row of the national directory of French schools ("annuaire de l'éducation", fr-en-annuaire-education).
+
+    Reference data, not a customer object: staff import it, the shop reads it to find an establishment at checkout,
+    to know whether it is public (Chorus Pro) and to reach its academic address for a lost password."""
+
+    Status = EstablishmentStatus
+
+    uai = models.CharField(_("UAI code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("type"), max_length=100, blank=True)
+    status = models.CharField(_("public or private"), max_length=10, choices=EstablishmentStatus.choices, blank=True)
+    street = models.CharField(_("address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("town"), max_length=100, blank=True, db_index=True)
+    academy_code = models.CharField(_("academy code"), max_length=4, blank=True)
+    academy = models.CharField(_("academy"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("academic e-mail"), blank=True)
+    siret = models.CharField(_("SIREN or SIRET"), max_length=14, blank=True)
+    open = models.BooleanField(_("open"), default=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("establishment of the directory")
+        verbose_name_plural = _("establishments of the directory")
+        ordering = ["uai"]
+
+    def __str__(self) -> str:
+        return f"{self.uai} — {self.name}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == EstablishmentStatus.PUBLIC

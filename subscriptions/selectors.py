@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .models import Cart, CartLine, Offer
+from .models import Cart, CartLine, Establishment, Offer
 
 
 def active_offers():
@@ -14,3 +14,11 @@ def cart_lines(cart: Cart | None) -> list[CartLine]:
     if cart is None:
         return []
     return list(CartLine.objects.filter(cart=cart).select_related("offer").order_by("offer__name_fr", "pk"))
+
+
+def establishment_of(account) -> Establishment | None:
+    """The directory's row for a school account (by its UAI), or None."""
+    uai = getattr(account, "uai", "")
+    if not uai:
+        return None
+    return Establishment.objects.filter(uai=uai).first()
