@@ -58,6 +58,23 @@ def _isolated_files(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the project's default language: a test that activates English (or a view that
+    activated it for a request) never leaves it active for the next test in the same process."""
+    from django.utils import translation
+
+    translation.activate(settings_language())
+    yield
+    translation.deactivate()
+
+
+def settings_language() -> str:
+    from django.conf import settings
+
+    return settings.LANGUAGE_CODE
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache(settings, worker_id):
     """Rate limits and other cached state never leak from one test to the next.
 
