@@ -7,10 +7,13 @@ class SubscriptionsConfig(AppConfig):
     verbose_name = _("Subscriptions")
 
     def ready(self) -> None:
+        from portal.admin_index import register_index_notice
         from portal.numbering import register_source
 
         from . import signals, upkeep  # noqa: F401  (signals merges a visitor's cart on sign-in)
+        from .admin import late_activations_notice
 
         upkeep.register()
         # Subscription orders take their references in the shop's one order sequence (C2026-000123).
         register_source(sequence="order", model="subscriptions.SubscriptionOrder", field="number")
+        register_index_notice(late_activations_notice)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_checkout
 
 app_name = "subscriptions"
 
@@ -10,4 +10,8 @@ urlpatterns = [
     path("cart/add/", views.cart_add_view, name="cart_add"),
     path("cart/quantity/", views.cart_update_view, name="cart_update"),
     path("cart/remove/", views.cart_remove_view, name="cart_remove"),
+    path("checkout/", views_checkout.checkout_view, name="checkout"),
+    path("orders/<int:pk>/", views_checkout.order_view, name="order"),
+    path("mine/", views_checkout.my_subscriptions_view, name="mine"),
+    path("mine/renew/", views_checkout.renew_view, name="renew"),
 ]
