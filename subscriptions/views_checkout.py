@@ -103,9 +103,6 @@ def _checkout(request: HttpRequest, handler) -> HttpResponse:
     if request.method != "POST":
         return _render(request, context, _form(context))
     form = _form(context, request.POST, request.FILES, checker=handler)
-    if not context["lines"]:
-        form.is_valid()
-        return _render(request, context, form, status=400)
     if form.is_valid():
         data = form.cleaned_data
         upload = data["purchase_order"]
