@@ -10,7 +10,7 @@ class SubscriptionsConfig(AppConfig):
         from portal.admin_index import register_index_notice
         from portal.numbering import register_source
 
-        from . import signals, upkeep  # noqa: F401  (signals merges a visitor's cart on sign-in)
+        from . import signals, tasks, upkeep  # noqa: F401  (signals merges a visitor's cart on sign-in; tasks for beat)
         from .admin import late_activations_notice
 
         upkeep.register()
