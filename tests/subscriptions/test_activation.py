@@ -54,7 +54,10 @@ def test_periods_follow_the_offer_duration():
     ) == (datetime.date(2027, 9, 1), datetime.date(2028, 8, 31))
 
 
-def test_activation_makes_subscriptions_active_and_emails_access(school_user, django_capture_on_commit_callbacks):
+def test_activation_makes_subscriptions_active_and_emails_access(
+    school_user, django_capture_on_commit_callbacks, settings
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # e-mails land in mail.outbox (also with --services)
     staff = StaffUserFactory()
     digital = OfferFactory(kind=Offer.Kind.DIGITAL, duration=Offer.Duration.SCHOOL_YEAR, name_en="Press online")
     paper = OfferFactory(kind=Offer.Kind.PERIODICAL, duration=Offer.Duration.TWELVE_MONTHS)
@@ -172,6 +175,7 @@ def test_an_order_waiting_more_than_72_hours_is_flagged_counted_and_reported(cli
 
 
 def test_the_daily_digest_is_sent_once_a_day(school_user, settings, django_capture_on_commit_callbacks):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # e-mails land in mail.outbox (also with --services)
     now = timezone.now()
     place_order(school_user, OfferFactory(), now=now - datetime.timedelta(hours=80))
     mail.outbox.clear()

@@ -41,7 +41,8 @@ def test_checkout_asks_to_sign_in(client):
     assert "login" in response["Location"]
 
 
-def test_a_public_school_validates_its_cart(client, school_user, django_capture_on_commit_callbacks):
+def test_a_public_school_validates_its_cart(client, school_user, django_capture_on_commit_callbacks, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # e-mails land in mail.outbox (also with --services)
     establishment_for(school_user.account, public=True)
     offer = OfferFactory(name_en="Online press")
     cart = fill_cart(school_user, offer)
@@ -80,7 +81,8 @@ def test_a_public_school_validates_its_cart(client, school_user, django_capture_
     )
 
 
-def test_the_confirmation_email_speaks_the_users_language(client, django_capture_on_commit_callbacks):
+def test_the_confirmation_email_speaks_the_users_language(client, django_capture_on_commit_callbacks, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # e-mails land in mail.outbox (also with --services)
     user = UserFactory(account=SchoolFactory(), language="en")
     establishment_for(user.account, public=False)
     cart = fill_cart(user, OfferFactory(name_en="Online press"))
