@@ -159,3 +159,10 @@ def test_a_renewal_activated_in_june_covers_the_next_school_year(school_user):
     ordering.subscription_order_activate(order=order, actor=StaffUserFactory(), now=_at(6))
     renewed = Subscription.objects.get(order_line__order=order)
     assert (renewed.starts_on, renewed.ends_on) == (datetime.date(2027, 9, 1), datetime.date(2028, 8, 31))
+
+
+def test_a_pending_order_older_than_72_hours_says_to_contact_the_shop(client, school_user):
+    place_order(school_user, OfferFactory(), now=datetime.datetime.now(PARIS) - datetime.timedelta(hours=80))
+    client.force_login(school_user)
+    html = client.get(reverse("subscriptions:mine")).content.decode()
+    assert "more than 72 hours ago" in html and "is normal" not in html
