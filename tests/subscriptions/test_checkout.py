@@ -213,3 +213,24 @@ def test_the_checkout_page_queries_do_not_grow_with_the_cart(client, school_user
     with CaptureQueriesContext(connection) as many:
         assert client.get(reverse("subscriptions:checkout")).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_client_with_many_subscribers_gives_the_subscribers_number(client, settings):
+    from subscriptions import forms
+
+    user = UserFactory()
+    subscribers = Subscriber.objects.bulk_create(
+        Subscriber(account=user.account, last_name=f"Abonné {n}") for n in range(forms.MAX_SUBSCRIBER_CHOICES + 1)
+    )
+    cart = fill_cart(user, OfferFactory())
+    line = cart.lines.get()
+    client.force_login(user)
+    page = client.get(reverse("subscriptions:checkout")).content.decode()
+    assert (
+        f'<select name="subscriber_{line.pk}"' not in page and f'name="subscriber_{line.pk}"' in page
+    )  # a number to type
+    response = _post(
+        client, cart, purchase_order=purchase_order_pdf(), **{f"subscriber_{line.pk}": str(subscribers[-1].pk)}
+    )
+    assert response.status_code == 302
+    assert SubscriptionOrder.objects.get().lines.get().subscriber == subscribers[-1]
