@@ -20,7 +20,7 @@ from portal.access import webdav_scope
 
 from ..app_passwords import authenticate_app_password
 from .provider import DriveProvider
-from .stores import DatabaseLockStorage, DatabasePropertyManager, current_account_id
+from .stores import DatabaseLockStorage, DatabasePropertyManager, current_account_id, current_listing
 
 MOUNT = "/dav"
 REALM = "Colophon"
@@ -134,6 +134,7 @@ class DavDispatcher:
             return _refuse(start_response, refusal, "The XML body is refused.")
         request_started.send(sender=self.__class__, environ=environ)  # closes stale connections, as for Django
         current_account_id.set(None)
+        current_listing.set(None)
         # WsgiDAV expects the mount in SCRIPT_NAME and the rest in PATH_INFO.
         environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + MOUNT
         environ["PATH_INFO"] = path[len(MOUNT) :] or "/"
@@ -146,6 +147,7 @@ class DavDispatcher:
 
     def _finish(self):
         current_account_id.set(None)
+        current_listing.set(None)
         request_finished.send(sender=self.__class__)
 
 

@@ -31,6 +31,7 @@ from portal.pdf_intake import inspect_pdf
 from .. import services
 from ..models import DriveEntry, Space
 from ..uploads import looks_like_pdf, max_upload_bytes
+from .stores import prefetch_members
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +110,8 @@ class FolderCollection(DAVCollection):
         return list(self._children().order_by("name").values_list("name", flat=True))
 
     def get_member_list(self):
+        if self.environ.get("REQUEST_METHOD") == "PROPFIND":
+            prefetch_members(self.get_ref_url())
         return [_resource_for(_join(self.path, row.name), self.environ, row) for row in self._children()]
 
     def get_member(self, name):
