@@ -86,13 +86,14 @@ def clean_entry_name(name: str) -> str:
     """A name for a folder or a file: one path segment, no controls, no look-alike of ``.`` or ``..``.
 
     The checks run on the NFKC folding (full-width dots and slashes are refused as ``..`` and ``/``
-    are); the name kept is the customer's own, in NFC, so a client finds it as it wrote it.
+    are); the name kept is the customer's own, in NFC, so a client finds it as it wrote it — spaces
+    at either end included (a synced folder may hold "  notes.txt"; the browser's forms strip them).
     """
     if not isinstance(name, str):
         raise InvalidName
-    cleaned = unicodedata.normalize("NFC", strip_bidi_controls(name)).strip()
-    folded = unicodedata.normalize("NFKC", cleaned)
-    if not cleaned or set(folded) <= {"."} or _FORBIDDEN_IN_NAMES.search(folded):
+    cleaned = unicodedata.normalize("NFC", strip_bidi_controls(name))
+    folded = unicodedata.normalize("NFKC", cleaned).strip()
+    if not folded or set(folded) <= {"."} or _FORBIDDEN_IN_NAMES.search(folded):
         raise InvalidName
     if len(cleaned) > MAX_NAME_LENGTH:
         raise InvalidName
