@@ -19,13 +19,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from files.models import ProductFile
+from files.models import PreflightStatus, ProductFile
 from orders.models import Order
 from portal.audit import Action, audit_record
 from portal.upkeep import Progress, PurgeResult, batched
 
 from .models import DriveEntry, Space
-from .services import InvalidName, clean_entry_name
+from .services import InvalidName, clean_entry_name, enqueue_preview
 
 logger = logging.getLogger(__name__)
 
@@ -109,9 +109,7 @@ def _copy(*, folder: DriveEntry, product_file: ProductFile) -> DriveEntry | None
             content_type="application/pdf",
             uploaded_by=product_file.uploaded_by,
             product_file=product_file,
-            preflight_status=product_file.preflight_status,
-            preflight_report=product_file.preflight_report,
-            page_count=product_file.page_count,
+            preflight_status=PreflightStatus.PENDING,  # checked again, and its first pages drawn, in the worker
             created_at=now,
             modified_at=now,
         )
@@ -130,6 +128,7 @@ def _copy(*, folder: DriveEntry, product_file: ProductFile) -> DriveEntry | None
         message=entry.name,
         changes={"size": [None, entry.size], "sha256": [None, entry.sha256]},
     )
+    enqueue_preview(entry)
     return entry
 
 

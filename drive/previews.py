@@ -20,7 +20,7 @@ from django.core.files import File
 from django.db import transaction
 
 from files import preflight
-from files.models import PreflightStatus
+from files.models import FileKind, PreflightStatus
 from files.services import FINAL_STATUSES, local_copy
 from portal.audit import Action, audit_record
 
@@ -109,7 +109,11 @@ def entry_preflight(*, entry_id: int) -> DriveEntry | None:
     if entry is None or not entry.is_pdf:
         return None  # Deleted (or replaced by another kind of file) before its turn came.
     checked = entry.sha256
-    if entry.preflight_status in FINAL_STATUSES and entry.preflight_report.get("sha256") == checked:
+    if (
+        entry.preflight_status in FINAL_STATUSES
+        and entry.preflight_report.get("sha256") == checked
+        and (entry.previews or not entry.page_count)
+    ):
         return entry
     DriveEntry.objects.filter(pk=entry_id, sha256=checked).update(preflight_status=PreflightStatus.RUNNING)
     images: list[bytes] = []
@@ -119,6 +123,8 @@ def entry_preflight(*, entry_id: int) -> DriveEntry | None:
         else:
             result = preflight.run_limited(
                 path,
+                # No product to compare sizes and page counts with: the checks every PDF gets.
+                expectation=preflight.Expectation(kind=FileKind.INVOICE),
                 timeout=float(getattr(settings, "PREFLIGHT_TIME_LIMIT", 60)),
                 memory_bytes=int(getattr(settings, "PREFLIGHT_MEMORY_LIMIT", 512 * 1024 * 1024)),
             )

@@ -203,7 +203,7 @@ def _forget_stored(*names: str) -> None:
             logger.warning("Could not delete stored drive file %s", name, exc_info=True)
 
 
-def _enqueue_preview(entry: DriveEntry) -> None:
+def enqueue_preview(entry: DriveEntry) -> None:
     """A PDF is checked and its first pages drawn in the worker, as for product files."""
     if entry.preflight_status == PreflightStatus.PENDING:
         from .tasks import preflight_drive_entry
@@ -301,7 +301,7 @@ def file_upload(
         raise
     if old_name or old_previews:
         transaction.on_commit(lambda: _forget_stored(old_name, *old_previews))
-    _enqueue_preview(entry)
+    enqueue_preview(entry)
     _audit(
         user=user,
         action=Action.CHANGED if existing is not None else Action.CREATED,
