@@ -68,6 +68,17 @@ def _join(path: str, name: str) -> str:
     return path.rstrip("/") + "/" + name
 
 
+class _CachedRefUrl:
+    """WsgiDAV asks a resource's quoted URL some ten times while listing it: quote it once."""
+
+    _ref_url: str | None = None
+
+    def get_ref_url(self):
+        if self._ref_url is None:
+            self._ref_url = super().get_ref_url()
+        return self._ref_url
+
+
 class RootCollection(DAVCollection):
     """The two spaces, as two folders."""
 
@@ -92,7 +103,7 @@ class RootCollection(DAVCollection):
         raise DAVError(HTTP_FORBIDDEN)
 
 
-class FolderCollection(DAVCollection):
+class FolderCollection(_CachedRefUrl, DAVCollection):
     """A space's top level (``entry`` is None) or one of its folders."""
 
     def __init__(self, path, environ, *, space: str, entry: DriveEntry | None):
@@ -112,7 +123,8 @@ class FolderCollection(DAVCollection):
     def get_member_list(self):
         if self.environ.get("REQUEST_METHOD") == "PROPFIND":
             prefetch_members(self.get_ref_url())
-        return [_resource_for(_join(self.path, row.name), self.environ, row) for row in self._children()]
+        rows = self._children().defer("preflight_report", "previews")
+        return [_resource_for(_join(self.path, row.name), self.environ, row) for row in rows]
 
     def get_member(self, name):
         row = self._children().filter(name=name).first()
@@ -247,7 +259,14 @@ class _CappedWriter(io.RawIOBase):
             os.unlink(self.file.name)
 
 
-class FileResource(DAVNonCollection):
+class _ReceivedFile(File):
+    """The PUT body already on disk: local storage moves it into place instead of copying it again."""
+
+    def temporary_file_path(self) -> str:
+        return self.file.name
+
+
+class FileResource(_CachedRefUrl, DAVNonCollection):
     def __init__(self, path, environ, entry: DriveEntry):
         super().__init__(path, environ)
         self.entry = entry
@@ -327,7 +346,7 @@ class FileResource(DAVNonCollection):
             if result.problem:
                 raise DAVError(HTTP_MEDIATYPE_NOT_SUPPORTED, f"PDF refused: {result.problem}")
         with open(writer.file.name, "rb") as handle:
-            upload = File(handle, name=self.entry.name)
+            upload = _ReceivedFile(handle, name=self.entry.name)
             upload.size = writer.size
             try:
                 self.entry = services.file_upload(
