@@ -31,6 +31,7 @@ from portal.pdf_intake import inspect_pdf
 from .. import services
 from ..models import DriveEntry, Space
 from ..uploads import looks_like_pdf, max_upload_bytes
+from . import listing
 from .stores import prefetch_members
 
 logger = logging.getLogger(__name__)
@@ -401,6 +402,16 @@ def _resource_for(path, environ, entry: DriveEntry):
 
 class DriveProvider(DAVProvider):
     """Resolves ``/My files/a/b.pdf`` to the account's entries, one query per path segment."""
+
+    def custom_request_handler(self, environ, start_response, default_handler):
+        """A big folder's listing is written by ``listing.fast_propfind``; everything else by WsgiDAV."""
+        if environ.get("REQUEST_METHOD") == "PROPFIND":
+            resource = self.get_resource_inst(environ["PATH_INFO"], environ)
+            if isinstance(resource, FolderCollection):
+                answer = listing.fast_propfind(resource, environ, start_response)
+                if answer is not None:
+                    return answer
+        return default_handler(environ, start_response)
 
     def is_readonly(self):
         return False

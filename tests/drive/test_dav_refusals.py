@@ -49,7 +49,11 @@ def _queries(dav, path, body=ALLPROP) -> tuple[int, bytes]:
     return len(queries), answer
 
 
-def test_propfind_depth_1_runs_the_same_queries_for_10_or_200_files(dav, member):
+@pytest.mark.parametrize("fast_from", [1, 10**9], ids=["fast listing", "wsgidav"])
+def test_propfind_depth_1_runs_the_same_queries_for_10_or_200_files(dav, member, monkeypatch, fast_from):
+    from drive.dav import listing
+
+    monkeypatch.setattr(listing, "FAST_LISTING_MIN", fast_from)
     target = folder(member.account, "Projet")
     folder(member.account, "Sous-dossier", parent=target)
     for number in range(10):
