@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from files.models import FileKind
 from portal.fields import NameFormField
 
 from .models import DriveEntry, Space
@@ -53,3 +54,20 @@ class AppPasswordForm(forms.Form):
         max_length=100,
         help_text=_("For example “Office computer” or “Claire’s phone”, to know which one to revoke."),
     )
+
+
+class AttachForm(forms.Form):
+    """A "My files" PDF for one of a product's file slots (cover, interior, …)."""
+
+    entry = forms.ChoiceField(label=_("PDF from “My files”"))
+    kind = forms.ChoiceField(label=_("Type of file"))
+    product = forms.CharField(widget=forms.HiddenInput)
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, product, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].choices = [("", _("Choose a file")), *((str(e.pk), e.name) for e in entries)]
+        self.fields["kind"].choices = [("", _("Choose a type")), *FileKind.choices]
+        self.fields["product"].initial = str(product.pk)
+        self.fields["entry"].widget.attrs["id"] = f"id_attach_{product.pk}_entry"
+        self.fields["kind"].widget.attrs["id"] = f"id_attach_{product.pk}_kind"

@@ -27,6 +27,13 @@ def error_message(error: DriveError) -> str:
         }
     if error.code == "quota_exceeded":
         return quota_message()
+    if error.code == "not_attachable":
+        return _("Only a PDF of “My files” can be attached to a product.")
+    if error.code == "pdf_refused":
+        problem = params.get("problem", "")
+        return problem_message(problem) if problem and problem != "missing" else _("This file could not be read.")
+    if error.code == "product_full":
+        return _("This product already has its files: replace or delete one to attach another.")
     if error.code == "invalid_move":
         return _("An item cannot be moved there.")
     return _("This could not be done.")

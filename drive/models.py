@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from files.models import PreflightStatus
 from portal.access import Area
 from portal.fields import NameField
 from portal.tenancy import AccountScopedQuerySet
@@ -86,6 +87,23 @@ class DriveEntry(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     modified_at = models.DateTimeField(_("modified"), default=timezone.now)
+    # The archive the portal keeps: an order's folder names its order; a file there, the product file it copies.
+    order = models.ForeignKey(
+        "orders.Order", related_name="+", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("order")
+    )
+    product_file = models.ForeignKey(
+        "files.ProductFile",
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("product file"),
+    )
+    # A PDF's check and first pages, made in the worker (as for product files); blank for other files.
+    preflight_status = models.CharField(_("check"), max_length=20, choices=PreflightStatus.choices, blank=True)
+    preflight_report = models.JSONField(_("check report"), default=dict, blank=True)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    previews = models.JSONField(_("previews"), default=list, blank=True)
 
     objects = DriveEntryQuerySet.as_manager()
 
@@ -96,6 +114,9 @@ class DriveEntry(models.Model):
         indexes = [models.Index(fields=["account", "space", "parent"], name="driveentry_listing")]
         constraints = [
             models.CheckConstraint(condition=Q(space__in=Space.values), name="driveentry_space_valid"),
+            models.CheckConstraint(
+                condition=Q(preflight_status__in=["", *PreflightStatus.values]), name="driveentry_preflight_valid"
+            ),
             models.UniqueConstraint(
                 fields=["account", "space", "name"],
                 condition=Q(parent__isnull=True),
@@ -117,6 +138,43 @@ class DriveEntry(models.Model):
             chain.append(current)
             current = current.parent
         return list(reversed(chain))
+
+    @property
+    def is_pdf(self) -> bool:
+        return not self.is_folder and self.content_type == "application/pdf"
+
+    @property
+    def is_checking(self) -> bool:
+        return self.preflight_status in {PreflightStatus.PENDING, PreflightStatus.RUNNING}
+
+
+class DriveAttachmentQuerySet(AccountScopedQuerySet):
+    scope_area = Area.DRIVE
+
+
+class DriveAttachment(models.Model):
+    """A drive file attached to a product's file slot: the product file is a copy made from it.
+
+    It tells which orders use the drive file (so it is kept while they are in production, and
+    "My files" lets it go a set number of days after they were submitted).
+    """
+
+    account = models.ForeignKey("contacts.Account", related_name="+", on_delete=models.CASCADE)
+    entry = models.ForeignKey(DriveEntry, related_name="attachments", on_delete=models.CASCADE)
+    product_file = models.ForeignKey("files.ProductFile", related_name="drive_attachments", on_delete=models.CASCADE)
+    created_at = models.DateTimeField(_("attached"), default=timezone.now)
+
+    objects = DriveAttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("drive attachment")
+        verbose_name_plural = _("drive attachments")
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "product_file"], name="driveattachment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry} → {self.product_file}"
 
 
 class AppPasswordQuerySet(AccountScopedQuerySet):

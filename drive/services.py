@@ -18,10 +18,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from files.models import PreflightStatus
+from orders.models import OrderStatus
 from portal.audit import Action, audit_record
 from portal.text import strip_bidi_controls
 
-from .models import DriveEntry, DriveQuota
+from .models import DriveAttachment, DriveEntry, DriveQuota
 
 logger = logging.getLogger(__name__)
 
@@ -84,13 +86,14 @@ def clean_entry_name(name: str) -> str:
     """A name for a folder or a file: one path segment, no controls, no look-alike of ``.`` or ``..``.
 
     The checks run on the NFKC folding (full-width dots and slashes are refused as ``..`` and ``/``
-    are); the name kept is the customer's own, in NFC, so a client finds it as it wrote it.
+    are); the name kept is the customer's own, in NFC, so a client finds it as it wrote it — spaces
+    at either end included (a synced folder may hold "  notes.txt"; the browser's forms strip them).
     """
     if not isinstance(name, str):
         raise InvalidName
-    cleaned = unicodedata.normalize("NFC", strip_bidi_controls(name)).strip()
-    folded = unicodedata.normalize("NFKC", cleaned)
-    if not cleaned or set(folded) <= {"."} or _FORBIDDEN_IN_NAMES.search(folded):
+    cleaned = unicodedata.normalize("NFC", strip_bidi_controls(name))
+    folded = unicodedata.normalize("NFKC", cleaned).strip()
+    if not folded or set(folded) <= {"."} or _FORBIDDEN_IN_NAMES.search(folded):
         raise InvalidName
     if len(cleaned) > MAX_NAME_LENGTH:
         raise InvalidName
@@ -106,7 +109,9 @@ def quota_for(account) -> DriveQuota:
 
 
 def usage_bytes(account) -> int:
-    return DriveEntry.objects.filter(account=account, is_folder=False).aggregate(total=Sum("size"))["total"] or 0
+    """What counts against the quota: every file but the copies the portal keeps of the account's orders."""
+    rows = DriveEntry.objects.filter(account=account, is_folder=False, read_only=False)
+    return rows.aggregate(total=Sum("size"))["total"] or 0
 
 
 def remaining_bytes(account) -> int:
@@ -135,15 +140,33 @@ def quota_set(*, account, limit_bytes: int) -> DriveQuota:
     return quota
 
 
-# --- Hooks ----------------------------------------------------------------------------------------
+# --- Orders that use a file -----------------------------------------------------------------------
+
+#: The shop has taken the order: the files it was made from may no longer change.
+PRODUCTION_STATUSES = (OrderStatus.ACCEPTED, OrderStatus.IN_PRODUCTION)
+
+
+def production_orders_for(entries: Iterable[DriveEntry]) -> dict[int, str]:
+    """{entry pk: number of an order in production that uses it}, in one query for any number of files."""
+    pks = [entry.pk for entry in entries if not entry.is_folder]
+    if not pks:
+        return {}
+    rows = (
+        DriveAttachment.objects.filter(
+            entry_id__in=pks, product_file__product__basket_lines__basket__order__status__in=PRODUCTION_STATUSES
+        )
+        .order_by("entry_id", "product_file__product__basket_lines__basket__order__number")
+        .values_list("entry_id", "product_file__product__basket_lines__basket__order__number")
+    )
+    found: dict[int, str] = {}
+    for entry_id, number in rows:
+        found.setdefault(entry_id, number or "")
+    return found
 
 
 def production_order_for(entry: DriveEntry) -> str | None:
-    """The number of an order in production that uses this file, if any (it may then not change).
-
-    Hook: files are not linked to product slots yet; when they are, this answers from that link.
-    """
-    return None
+    """The number of an order in production that uses this file, if any (it may then not change)."""
+    return production_orders_for([entry]).get(entry.pk)
 
 
 # --- Helpers --------------------------------------------------------------------------------------
@@ -178,6 +201,14 @@ def _forget_stored(*names: str) -> None:
             storage.delete(name)
         except OSError:
             logger.warning("Could not delete stored drive file %s", name, exc_info=True)
+
+
+def enqueue_preview(entry: DriveEntry) -> None:
+    """A PDF is checked and its first pages drawn in the worker, as for product files."""
+    if entry.preflight_status == PreflightStatus.PENDING:
+        from .tasks import preflight_drive_entry
+
+        preflight_drive_entry.delay_on_commit(entry.pk)
 
 
 def descendants(entry: DriveEntry) -> list[DriveEntry]:
@@ -256,6 +287,11 @@ def file_upload(
     entry.content_type = (content_type or "application/octet-stream")[:100]
     entry.uploaded_by = user if getattr(user, "pk", None) else None
     entry.modified_at = now
+    old_previews = list(entry.previews or [])
+    entry.previews = []
+    entry.page_count = None
+    entry.preflight_report = {}
+    entry.preflight_status = PreflightStatus.PENDING if entry.content_type == "application/pdf" else ""
     try:
         with transaction.atomic():
             entry.save()
@@ -263,8 +299,9 @@ def file_upload(
         if entry.file.name and entry.file._committed and entry.file.name != old_name:
             _forget_stored(entry.file.name)
         raise
-    if old_name:
-        transaction.on_commit(lambda: _forget_stored(old_name))
+    if old_name or old_previews:
+        transaction.on_commit(lambda: _forget_stored(old_name, *old_previews))
+    enqueue_preview(entry)
     _audit(
         user=user,
         action=Action.CHANGED if existing is not None else Action.CREATED,
@@ -335,10 +372,12 @@ def entry_delete(*, entry: DriveEntry) -> None:
     for row in inside:
         if row.read_only:
             raise ReadOnly(name=row.name)
-        order = production_order_for(row)
-        if order:
-            raise InProduction(name=row.name, order=order)
+    in_production = production_orders_for(inside)
+    for row in inside:
+        if row.pk in in_production:
+            raise InProduction(name=row.name, order=in_production[row.pk])
     names = [row.file.name for row in [locked, *inside] if not row.is_folder and row.file]
+    names += [name for row in [locked, *inside] for name in row.previews or []]
     _audit(user=None, action=Action.DELETED, entry=locked, changes={"entries": [1 + len(inside), 0]})
     locked.delete()
     transaction.on_commit(lambda: _forget_stored(*names))

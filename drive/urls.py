@@ -14,6 +14,9 @@ urlpatterns = [
     path("entry/<int:pk>/move/", views.move_view, name="move"),
     path("entry/<int:pk>/delete/", views.delete_view, name="delete"),
     path("entry/<int:pk>/download/", views.download_view, name="download"),
+    path("entry/<int:pk>/preview/", views.preview_view, name="preview"),
+    path("entry/<int:pk>/preview/<int:page>/", views.preview_image_view, name="preview_image"),
+    path("attach/", views.attach_view, name="attach"),
     path("apps/", views.app_passwords_view, name="app_passwords"),
     path("apps/<int:pk>/revoke/", views.app_password_revoke_view, name="app_password_revoke"),
 ]

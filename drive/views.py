@@ -7,16 +7,22 @@ from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from files.models import FileKind
+from files.reports import render_report
+from library.models import Product
 from portal.access import customer_required
+from portal.ids import parse_id
 from portal.pdf_intake import inspect_upload
 
-from . import app_passwords, services
-from .forms import AppPasswordForm, FolderCreateForm, MoveForm, RenameForm
+from . import app_passwords, attachments, previews, retention, services
+from .forms import AppPasswordForm, AttachForm, FolderCreateForm, MoveForm, RenameForm
 from .messages import error_message, upload_problem_message
 from .models import AppPassword, DriveEntry, DriveQuota, Space
 from .uploads import declared_too_large, install_upload_handlers, max_upload_bytes
@@ -51,14 +57,21 @@ def _location(request: HttpRequest, source) -> tuple[str, DriveEntry | None]:
 def _usage(request: HttpRequest) -> dict:
     quota = DriveQuota.objects.visible_to(request.scope).first()
     limit = quota.limit_bytes if quota else DriveQuota._meta.get_field("limit_bytes").default
-    used_bytes = _entries(request).files().aggregate(total=Sum("size"))["total"] or 0
+    used_bytes = _entries(request).files().filter(read_only=False).aggregate(total=Sum("size"))["total"] or 0
     return {"used": used_bytes, "limit": limit, "percent": min(100, round(used_bytes * 100 / limit)) if limit else 100}
 
 
 def _listing(request: HttpRequest, space: str, folder: DriveEntry | None) -> HttpResponse:
     rows = _entries(request).filter(space=space)
     rows = rows.filter(parent=folder) if folder is not None else rows.filter(parent__isnull=True)
+    if space == Space.MY_FILES:
+        rows = retention.with_removal_dates(rows)
     page = Paginator(rows.order_by("-is_folder", "name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    in_production = services.production_orders_for(page.object_list)
+    for entry in page.object_list:
+        entry.removal_at = retention.removal_date(getattr(entry, "used_since", None))
+        entry.production_order = in_production.get(entry.pk, "")
+        entry.preview_kind = previews.preview_kind(entry)
     usage = _usage(request)
     context = {
         "space": space,
@@ -72,6 +85,7 @@ def _listing(request: HttpRequest, space: str, folder: DriveEntry | None) -> Htt
         "writable": folder is None or not folder.read_only,
         "here": _folder_url(space, folder),
         "spaces": [(value, label, _folder_url(value, None)) for value, label in Space.choices],
+        "keep_days": retention.keep_days(),
     }
     return render(request, "drive/listing.html", context)
 
@@ -270,6 +284,119 @@ def _attachment(name: str) -> str:
     from django.utils.http import content_disposition_header
 
     return content_disposition_header(True, name)
+
+
+# --- Previews ---------------------------------------------------------------------------------------
+
+
+@customer_required
+@require_GET
+def preview_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A file's first pages (PDF), the image itself, or the start of a text, without downloading it."""
+    entry = _entry(request, pk)
+    kind = previews.preview_kind(entry)
+    if kind is None:
+        raise Http404
+    context = {
+        "entry": entry,
+        "kind": kind,
+        "back": _folder_url(entry.space, entry.parent),
+        "pages": range(len(entry.previews or [])),
+        "reasons": render_report(entry.preflight_report) if entry.preflight_report else [],
+    }
+    if kind == "text":
+        context["text"], context["more"] = previews.text_preview(entry)
+    return render(request, "drive/preview.html", context)
+
+
+@customer_required
+@require_GET
+def preview_image_view(request: HttpRequest, pk: int, page: int) -> HttpResponse:
+    """One drawn page of a PDF (``page`` from 0), or the image itself (page 0)."""
+    entry = _entry(request, pk)
+    kind = previews.preview_kind(entry)
+    if kind == "pdf" and page < len(entry.previews or []):
+        storage = DriveEntry._meta.get_field("file").storage
+        try:
+            handle = storage.open(entry.previews[page], "rb")
+        except OSError as error:
+            raise Http404 from error
+        content_type = "image/png"
+    elif kind == "image" and page == 0:
+        content_type = previews.image_type(previews.read_head(entry, 16))
+        if content_type is None:
+            raise Http404  # Not an image a browser shows safely (or not what its name says).
+        try:
+            handle = entry.file.open("rb")
+        except (OSError, ValueError) as error:
+            raise Http404 from error
+    else:
+        raise Http404
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- Attaching a "My files" PDF to a product ---------------------------------------------------------
+
+ATTACH_CHOICES = 100
+
+
+def attach_panel(request: HttpRequest, product: Product) -> str:
+    """The files panel's "from My files" form (registered with ``files.hooks``), or nothing."""
+    scope = getattr(request, "scope", None)
+    if scope is None or not getattr(request.user, "is_authenticated", False):
+        return ""
+    entries = list(attachments.attachable_entries(scope)[:ATTACH_CHOICES])
+    form = AttachForm(product=product, entries=entries, initial={"next": request.get_full_path()})
+    return render_to_string(
+        "drive/_attach_panel.html", {"form": form, "product": product, "entries": entries}, request=request
+    )
+
+
+def _next_from(request: HttpRequest, fallback: str) -> str:
+    candidate = request.POST.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+@customer_required
+@require_POST
+def attach_view(request: HttpRequest) -> HttpResponse:
+    product_pk = parse_id(request.POST.get("product"))
+    if product_pk is None:
+        raise Http404
+    product = get_object_or_404(Product.objects.visible_to(request.scope), pk=product_pk)
+    entries = list(attachments.attachable_entries(request.scope)[:ATTACH_CHOICES])
+    form = AttachForm(request.POST, product=product, entries=entries)
+    back = _next_from(request, reverse("files:product", args=[product.pk]))
+    if form.is_valid():
+        entry_pk = parse_id(form.cleaned_data["entry"])
+        entry = get_object_or_404(attachments.attachable_entries(request.scope), pk=entry_pk)
+        try:
+            product_file = attachments.file_attach(
+                entry=entry, product=product, kind=form.cleaned_data["kind"], user=request.user
+            )
+        except services.DriveError as error:
+            form.add_error("entry", error_message(error))
+        else:
+            messages.success(
+                request,
+                _("“%(name)s” is attached to “%(product)s” as %(kind)s. Its check appears with the file.")
+                % {"name": entry.name, "product": product, "kind": FileKind(product_file.kind).label.lower()},
+            )
+            return redirect(back)
+    return render(
+        request,
+        "drive/attach.html",
+        {"form": form, "product": product, "entries": entries, "back": back},
+        status=400,
+    )
 
 
 # --- App passwords ---------------------------------------------------------------------------------

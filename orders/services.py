@@ -25,6 +25,7 @@ from portal.emails import send_templated_email
 from portal.numbering import number_next
 
 from . import search
+from .hooks import submitted_hooks
 from .models import (
     LINE_QUANTITY_MAX,
     Address,
@@ -435,6 +436,8 @@ def _order_submit(
     order.submitter_email = submitter_email
     order.save(update_fields=[*fields, "submitter_name", "submitter_email"])
     _record_change(order=order, from_status=from_status, by=by, message=message, at=now)
+    for hook in submitted_hooks():
+        hook(order)
     return order
 
 

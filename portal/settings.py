@@ -349,6 +349,7 @@ CELERY_TASK_ROUTES = {
     "portal.tasks.purge_daily": {"queue": "imports"},
     "portal.tasks.sweep_stale_jobs": {"queue": "imports"},
     "*.tasks.render_*": {"queue": "documents"},
+    "drive.tasks.archive_*": {"queue": "imports"},
 }
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 660)
@@ -374,6 +375,8 @@ PURGE_IMPORT_DAYS = env_int("PURGE_IMPORT_DAYS", 30)
 PURGE_ORPHAN_HOURS = env_int("PURGE_ORPHAN_HOURS", 24)
 # Documents rendered for one e-mail (quotes/<uuid>/...) are kept this many days for the e-mail's retries.
 PURGE_EMAIL_ATTACHMENT_DAYS = env_int("PURGE_EMAIL_ATTACHMENT_DAYS", 7)
+# "My files" attached to an order are removed this many days after that order was submitted.
+DRIVE_MY_FILES_KEEP_DAYS = env_int("DRIVE_MY_FILES_KEEP_DAYS", 30)
 # Finished background jobs (and their result files) are kept this many days.
 JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 90)
 # A job "running" for longer than this many hours lost its worker: the sweep ends it as failed.

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from contacts.models import Account, User
-from drive.models import DriveEntry
+from drive.demo import demo_drive
 from library.models import Binding, PaperFormat, PaperWeight, PrintType, Product
 from orders.models import Bookseller, Order
 from subscriptions.demo import demo_school_orders
@@ -169,35 +169,5 @@ def load_demo_data() -> int:
         },
     )
     created += new
-    created += _drive(publisher, client)
+    created += demo_drive(publisher, client)
     return created
-
-
-def _drive(account: Account, user: User) -> int:
-    """A few folders and files in the publisher's drive, made through the drive's services."""
-    import hashlib
-
-    from django.core.files.base import ContentFile
-
-    from drive import services
-
-    if DriveEntry.objects.filter(account=account).exists():
-        return 0
-
-    def text_file(name: str, text: str, *, space: str, parent=None) -> None:
-        data = text.encode("utf-8")
-        services.file_upload(
-            account=account,
-            space=space,
-            parent=parent,
-            upload=ContentFile(data, name=name),
-            sha256=hashlib.sha256(data).hexdigest(),
-            user=user,
-            content_type="text/plain",
-        )
-
-    text_file("Notes de mise en page.txt", "Marges de 15 mm, fond perdu de 3 mm.\n", space="my_files")
-    models = services.folder_create(account=account, space="drive", parent=None, name="Maquettes", user=user)
-    text_file("Charte couleurs.txt", "Bleu phare : CMJN 100/60/0/20.\n", space="drive", parent=models)
-    services.folder_create(account=account, space="drive", parent=None, name="Archives 2025", user=user)
-    return 5

@@ -31,6 +31,8 @@ from portal.pdf_intake import inspect_pdf
 from .. import services
 from ..models import DriveEntry, Space
 from ..uploads import looks_like_pdf, max_upload_bytes
+from . import listing
+from .stores import prefetch_members
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +69,17 @@ def _join(path: str, name: str) -> str:
     return path.rstrip("/") + "/" + name
 
 
+class _CachedRefUrl:
+    """WsgiDAV asks a resource's quoted URL some ten times while listing it: quote it once."""
+
+    _ref_url: str | None = None
+
+    def get_ref_url(self):
+        if self._ref_url is None:
+            self._ref_url = super().get_ref_url()
+        return self._ref_url
+
+
 class RootCollection(DAVCollection):
     """The two spaces, as two folders."""
 
@@ -91,7 +104,7 @@ class RootCollection(DAVCollection):
         raise DAVError(HTTP_FORBIDDEN)
 
 
-class FolderCollection(DAVCollection):
+class FolderCollection(_CachedRefUrl, DAVCollection):
     """A space's top level (``entry`` is None) or one of its folders."""
 
     def __init__(self, path, environ, *, space: str, entry: DriveEntry | None):
@@ -109,7 +122,10 @@ class FolderCollection(DAVCollection):
         return list(self._children().order_by("name").values_list("name", flat=True))
 
     def get_member_list(self):
-        return [_resource_for(_join(self.path, row.name), self.environ, row) for row in self._children()]
+        if self.environ.get("REQUEST_METHOD") == "PROPFIND":
+            prefetch_members(self.get_ref_url())
+        rows = self._children().defer("preflight_report", "previews")
+        return [_resource_for(_join(self.path, row.name), self.environ, row) for row in rows]
 
     def get_member(self, name):
         row = self._children().filter(name=name).first()
@@ -244,7 +260,14 @@ class _CappedWriter(io.RawIOBase):
             os.unlink(self.file.name)
 
 
-class FileResource(DAVNonCollection):
+class _ReceivedFile(File):
+    """The PUT body already on disk: local storage moves it into place instead of copying it again."""
+
+    def temporary_file_path(self) -> str:
+        return self.file.name
+
+
+class FileResource(_CachedRefUrl, DAVNonCollection):
     def __init__(self, path, environ, entry: DriveEntry):
         super().__init__(path, environ)
         self.entry = entry
@@ -324,7 +347,7 @@ class FileResource(DAVNonCollection):
             if result.problem:
                 raise DAVError(HTTP_MEDIATYPE_NOT_SUPPORTED, f"PDF refused: {result.problem}")
         with open(writer.file.name, "rb") as handle:
-            upload = File(handle, name=self.entry.name)
+            upload = _ReceivedFile(handle, name=self.entry.name)
             upload.size = writer.size
             try:
                 self.entry = services.file_upload(
@@ -379,6 +402,16 @@ def _resource_for(path, environ, entry: DriveEntry):
 
 class DriveProvider(DAVProvider):
     """Resolves ``/My files/a/b.pdf`` to the account's entries, one query per path segment."""
+
+    def custom_request_handler(self, environ, start_response, default_handler):
+        """A big folder's listing is written by ``listing.fast_propfind``; everything else by WsgiDAV."""
+        if environ.get("REQUEST_METHOD") == "PROPFIND":
+            resource = self.get_resource_inst(environ["PATH_INFO"], environ)
+            if isinstance(resource, FolderCollection):
+                answer = listing.fast_propfind(resource, environ, start_response)
+                if answer is not None:
+                    return answer
+        return default_handler(environ, start_response)
 
     def is_readonly(self):
         return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from ..forms import ProductFileUploadForm
+from ..hooks import panel_extras
 from ..models import ProductFile
 from ..uploads import max_upload_bytes
 
@@ -28,11 +29,13 @@ def panel_context(
         )
         for product_file in files
     ]
+    can_add = len(files) < ProductFile.MAX_PER_PRODUCT
     return {
         "request": request,
         "product": product,
         "rows": rows,
-        "can_add": len(files) < ProductFile.MAX_PER_PRODUCT,
+        "can_add": can_add,
+        "extras": panel_extras(request, product, can_add=can_add),
         "max_files": ProductFile.MAX_PER_PRODUCT,
         "max_bytes": max_upload_bytes(),
         "upload_form": upload_form or ProductFileUploadForm(),

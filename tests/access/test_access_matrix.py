@@ -185,6 +185,21 @@ def drive_folder(world):
     return made
 
 
+def drive_image(world):
+    import io
+
+    from PIL import Image
+
+    from drive.models import DriveEntry
+    from tests.drive.factories import upload
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2)).save(buffer, "PNG")
+    entry = upload(world.account, "photo.png", buffer.getvalue(), user=world.owner)
+    DriveEntry.objects.filter(pk=entry.pk).update(content_type="image/png")
+    return entry
+
+
 def app_password(world):
     from drive.app_passwords import app_password_create
 
@@ -263,6 +278,8 @@ ROUTES: dict[str, Route] = {
     "drive:delete": Route(drive_folder),
     "drive:download": Route(drive_folder),
     "drive:app_password_revoke": Route(app_password),
+    "drive:preview": Route(drive_file),
+    "drive:preview_image": Route(drive_image, kwargs=lambda o: {"pk": o.pk, "page": 0}),
     "contacts:invitation": Route(
         invitation, kwargs=lambda parts: parts, token=True, forged=lambda parts: {**parts, "token": "forged-token"}
     ),

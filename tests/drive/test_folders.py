@@ -3,6 +3,7 @@
 import pytest
 
 from drive import services
+from drive.forms import FolderCreateForm
 from drive.models import DriveEntry
 from tests.drive.factories import folder, upload
 from tests.factories import AccountFactory
@@ -12,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def test_a_folder_is_created_with_a_clean_unique_name():
     account = AccountFactory()
-    created = folder(account, "  Épreuves ")
+    form = FolderCreateForm({"name": "  Épreuves "})
+    assert form.is_valid() and form.cleaned_data["name"] == "Épreuves"  # the browser's form strips spaces
+    created = folder(account, form.cleaned_data["name"])
     assert created.is_folder and created.name == "Épreuves" and created.space == "my_files"
     with pytest.raises(services.NameTaken):
         folder(account, "Épreuves")

@@ -28,5 +28,7 @@ def test_refused_names(name):
 
 
 def test_names_are_kept_readable():
-    assert clean_entry_name("  Été 2026 — épreuves.pdf ") == "Été 2026 — épreuves.pdf"
+    assert clean_entry_name("Été 2026 — e\u0301preuves.pdf") == "Été 2026 — épreuves.pdf"  # NFC
+    # Kept as a synced folder has it, so the client finds it again under the name it wrote.
+    assert clean_entry_name("  Été 2026.pdf ") == "  Été 2026.pdf "
     assert clean_entry_name("facture\u202efdp.exe") == "facturefdp.exe"
