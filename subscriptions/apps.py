@@ -7,6 +7,11 @@ class SubscriptionsConfig(AppConfig):
     verbose_name = _("Subscriptions")
 
     def ready(self) -> None:
+        from portal.numbering import register_source
+
         from . import signals, upkeep  # noqa: F401  (signals merges a visitor's cart on sign-in)
+        from .documents import register_documents
 
         upkeep.register()
+        register_documents()
+        register_source(sequence="quote", model="subscriptions.CartQuote", field="number")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from celery import shared_task
 from django.utils.translation import gettext as _
 
 from portal.jobs import JobFailed, job_task
@@ -21,3 +22,11 @@ def import_directory(job, progress) -> dict:
             % {"columns": report.file_error}
         )
     return report.as_dict()
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, time_limit=60)
+def send_school_password_reset(uai: str, email: str) -> None:
+    """The lost-password answer, decided here so the visitor's page never depends on the case."""
+    from .school_access import school_password_reset_dispatch
+
+    school_password_reset_dispatch(uai=uai, email=email)
