@@ -24,7 +24,9 @@ def import_directory(job, progress) -> dict:
     return report.as_dict()
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, time_limit=60)
+@shared_task(
+    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, soft_time_limit=50, time_limit=60
+)
 def send_school_password_reset(uai: str, email: str) -> None:
     """The lost-password answer, decided here so the visitor's page never depends on the case."""
     from .school_access import school_password_reset_dispatch
