@@ -8,6 +8,7 @@ from contacts.models import Account, User
 from drive.models import DriveEntry
 from library.models import Binding, PaperFormat, PaperWeight, PrintType, Product
 from orders.models import Bookseller, Order
+from subscriptions.demo import demo_school_access
 from subscriptions.models import Offer
 
 DEMO_PASSWORD = "colophon-demo"  # noqa: S105 (printed on purpose: embedded demo only)
@@ -137,7 +138,7 @@ def load_demo_data() -> int:
     created += new
     client, new = _user(email="client@demo.colophon.test", account=publisher, first_name="Camille", last_name="Durand")
     created += new
-    _, new = _user(email="lycee@demo.colophon.test", account=school, first_name="Jules", last_name="Martin")
+    school_user, new = _user(email="lycee@demo.colophon.test", account=school, first_name="Jules", last_name="Martin")
     created += new
     _, new = _user(email="staff@demo.colophon.test", account=None, first_name="Sacha", last_name="Atelier", staff=True)
     created += new
@@ -147,6 +148,7 @@ def load_demo_data() -> int:
     created += new
     created += _catalogue()
     created += _offers()
+    created += demo_school_access(school=school, user=school_user)
     _, new = Product.objects.get_or_create(
         account=publisher,
         title="Le Gardien du phare",
