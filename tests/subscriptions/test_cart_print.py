@@ -158,3 +158,13 @@ def test_the_cart_page_with_its_pdf_and_quotes_keeps_its_query_count(client, dja
     client.post(reverse("subscriptions:cart_pdf_prepare"))
     with django_assert_num_queries(baseline):
         client.get(reverse("subscriptions:cart"))
+
+
+def test_cart_quotes_and_print_shop_quotes_share_one_unbroken_sequence(client):
+    from portal.numbering import numbering_check
+
+    add(client, OfferFactory())
+    client.post(reverse("subscriptions:cart_quote_create"))
+    client.post(reverse("subscriptions:cart_quote_create"))
+    (check,) = numbering_check(sequences=["quote"])
+    assert check.ok, check.problems
