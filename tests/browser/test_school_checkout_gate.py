@@ -13,7 +13,9 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from subscriptions.models import Offer
+from subscriptions.models import FaqEntry, Offer, SupportContact, SupportQuestion
+from tests.factories import PASSWORD as USER_PASSWORD
+from tests.factories import SchoolFactory, UserFactory
 from tests.subscriptions.factories import OfferFactory
 from tests.subscriptions.support import PUBLIC_UAI, directory_row
 
@@ -108,4 +110,29 @@ def test_lost_password_pages_are_accessible(page, live_server, assert_no_axe_vio
         page.locator("form.form button[type=submit]").click()
     page.locator("[data-document-ready]").wait_for()
     screenshot(page, "letter")
+    assert_no_axe_violations(page)
+
+
+def test_my_assistance_from_the_school_space(page, live_server, login, assert_no_axe_violations, screenshot):
+    directory_row()
+    school = SchoolFactory(uai=PUBLIC_UAI, name="Lycée Jules Ferry", email="ce.0750655e@ac-paris.fr")
+    UserFactory(account=school, email="ce.0750655e@ac-paris.fr")
+    SupportContact.objects.create(kind="commercial", name="Service abonnements", email="abonnements@colophon.test")
+    SupportContact.objects.create(kind="technical", name="Assistance technique", phone="01 02 03 04 05")
+    FaqEntry.objects.create(
+        question_fr="Quand est-ce actif ?", question_en="When?", answer_fr="Sous 72 h.", answer_en="72 h."
+    )
+    login(page, PUBLIC_UAI, USER_PASSWORD)
+    page.goto(f"{live_server.url}/subscriptions/")
+    with page.expect_navigation():
+        page.locator("#main-nav a[href$='/subscriptions/assistance/']").click()
+    page.locator("details.faq summary").click()
+    assert "Sous 72 h." in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
+    page.locator("#id_subject").fill("Accès impossible")
+    page.locator("#id_message").fill("Le code ne marche plus.")
+    with page.expect_navigation():
+        page.locator("form.form button[type=submit]").click()
+    assert SupportQuestion.objects.get().account == school
+    screenshot(page, "assistance")
     assert_no_axe_violations(page)
