@@ -194,3 +194,26 @@ def test_an_establishment_outside_the_directory_sends_a_request(
     request = EstablishmentRequest.objects.get()
     assert request.city == "Ouessant"
     assert outbox[-1].to == [settings.SHOP_EMAIL] and "Ouessant" in outbox[-1].body
+
+
+def test_staff_see_the_account_requests_and_mark_them_answered(client, staff_user):
+    request = EstablishmentRequest.objects.create(
+        name="École du Bout du Monde",
+        street="1 chemin des Dunes",
+        postcode="29242",
+        city="Ouessant",
+        contact_name="Yann Le Gall",
+        email="direction@ecole-ouessant.example.fr",
+    )
+    client.force_login(staff_user)
+    changelist = reverse("admin:subscriptions_establishmentrequest_changelist")
+    assert "Ouessant" in client.get(changelist, {"answered": "no"}).content.decode()
+    client.post(changelist, {"action": "mark_answered", "_selected_action": [request.pk]})
+    request.refresh_from_db()
+    assert request.answered_at is not None
+    assert "Ouessant" not in client.get(changelist, {"answered": "no"}).content.decode()
+
+
+def test_the_request_form_checks_a_given_uai(client):
+    page = client.post(reverse("subscriptions:establishment_request"), {"name": "X", "uai": "0750655A"})
+    assert "check letter" in page.content.decode() and not EstablishmentRequest.objects.exists()
