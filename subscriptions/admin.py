@@ -86,6 +86,10 @@ class CartAdmin(admin.ModelAdmin):
         return False
 
 
+#: The published directory is about 40 MB; a file far larger is not it.
+DIRECTORY_MAX_BYTES = 200 * 1024 * 1024
+
+
 class DirectoryImportForm(forms.Form):
     file = forms.FileField(
         label=_("Directory file (CSV)"),
@@ -99,6 +103,8 @@ class DirectoryImportForm(forms.Form):
         file = self.cleaned_data["file"]
         if not (file.name or "").lower().endswith((".csv", ".txt")):
             raise forms.ValidationError(_("Upload the directory as a .csv file."))
+        if file.size > DIRECTORY_MAX_BYTES:
+            raise forms.ValidationError(_("This file is larger than 200 MB: it is not the directory."))
         return file
 
 

@@ -161,7 +161,10 @@ def school_activate(*, user: User) -> User:
 
 @transaction.atomic
 def school_activation_resend(*, email: str) -> None:
-    """A fresh activation link for a school login still inactive; says nothing of whether it exists."""
+    """A fresh activation link for a school login still inactive; says nothing of whether it exists.
+    At most RESET_LIMIT links an hour per address (beyond, silently nothing: the page is the same)."""
+    if _over_limit(f"school-activation:{User.objects.normalize_email(email)}", RESET_LIMIT, RESET_WINDOW):
+        return
     user = (
         User.objects.select_for_update()
         .filter(
@@ -188,6 +191,10 @@ def school_activation_resend(*, email: str) -> None:
 
 @transaction.atomic
 def establishment_request_create(**fields) -> EstablishmentRequest:
+    """An establishment outside the directory asks for its account; the shop is told by e-mail.
+    At most LETTER_LIMIT requests a day per address."""
+    if _over_limit(f"school-request:{User.objects.normalize_email(fields['email'])}", LETTER_LIMIT, 24 * 3600):
+        raise SchoolAccessError(_("Too many requests from this address today. Try again tomorrow."), field="email")
     request = EstablishmentRequest.objects.create(**fields)
     send_templated_email(
         template="subscriptions/establishment_request_staff",

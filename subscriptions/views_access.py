@@ -178,8 +178,12 @@ def establishment_request_view(request: HttpRequest) -> HttpResponse:
     """An establishment that is not in the directory, or has no UAI: a request staff answer."""
     form = EstablishmentRequestForm(request.POST or None, initial={"uai": request.GET.get("uai", "")[:12]})
     if request.method == "POST" and form.is_valid():
-        school_access.establishment_request_create(**form.cleaned_data)
-        return render(request, "subscriptions/establishment_request_sent.html")
+        try:
+            school_access.establishment_request_create(**form.cleaned_data)
+        except school_access.SchoolAccessError as error:
+            form.add_error(error.field, error.message)
+        else:
+            return render(request, "subscriptions/establishment_request_sent.html")
     return render(request, "subscriptions/establishment_request.html", {"form": form})
 
 

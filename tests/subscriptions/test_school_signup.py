@@ -217,3 +217,14 @@ def test_staff_see_the_account_requests_and_mark_them_answered(client, staff_use
 def test_the_request_form_checks_a_given_uai(client):
     page = client.post(reverse("subscriptions:establishment_request"), {"name": "X", "uai": "0750655A"})
     assert "check letter" in page.content.decode() and not EstablishmentRequest.objects.exists()
+
+
+def test_activation_links_are_limited_per_address(outbox, django_capture_on_commit_callbacks):
+    from subscriptions import school_access
+    from tests.contacts.factories import InactiveContactFactory
+
+    user = InactiveContactFactory(account=SchoolFactory(), link_issued_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(school_access.RESET_LIMIT + 3):
+            school_access.school_activation_resend(email=user.email)
+    assert len(outbox) == school_access.RESET_LIMIT
