@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -228,3 +230,22 @@ def test_activation_links_are_limited_per_address(outbox, django_capture_on_comm
         for _ in range(school_access.RESET_LIMIT + 3):
             school_access.school_activation_resend(email=user.email)
     assert len(outbox) == school_access.RESET_LIMIT
+
+
+def test_the_search_by_name_keeps_its_query_count(client, django_assert_num_queries):
+    from subscriptions.directory.generate import uai_for
+
+    def rows(start, count):
+        for index in range(start, start + count):
+            directory_row(uai_for(index, "75"), name=f"Lycée Jules Ferry {index}", city="Paris")
+
+    rows(0, 3)
+    query = {"name": "jules ferry", "town": "paris"}
+    client.get(reverse("subscriptions:signup"), query)
+    with CaptureQueriesContext(connection) as baseline:
+        client.get(reverse("subscriptions:signup"), query)
+    assert len(baseline) > 0
+    rows(3, 40)
+    with django_assert_num_queries(len(baseline)):
+        page = client.get(reverse("subscriptions:signup"), query)
+    assert len(page.context["results"]) == 20
