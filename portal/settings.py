@@ -266,6 +266,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Product files (PDF): largest upload, stopped while it streams; limits of the checks' child processes.
 PRODUCT_FILE_MAX_BYTES = env_int("PRODUCT_FILE_MAX_BYTES", 2 * 1024**3)
+# A school's purchase order (PDF) attached at checkout.
+PURCHASE_ORDER_MAX_BYTES = env_int("PURCHASE_ORDER_MAX_BYTES", 20 * 1024**2)
 PREFLIGHT_TIME_LIMIT = env_int("PREFLIGHT_TIME_LIMIT", 60)
 PREFLIGHT_MEMORY_LIMIT = env_int("PREFLIGHT_MEMORY_LIMIT", 512 * 1024 * 1024)
 # The one PDF intake (portal.pdf_intake), the same on every path that takes a PDF: the limits of its
@@ -357,6 +359,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "purge-daily": {"task": "portal.tasks.purge_daily", "schedule": crontab(hour=3, minute=30)},
     "sweep-stale-jobs": {"task": "portal.tasks.sweep_stale_jobs", "schedule": crontab(minute=17)},
+    # The school shop: orders waiting for activation for more than 72 hours, to the shop (idempotent per day).
+    "subscriptions-pending-activations": {
+        "task": "subscriptions.tasks.send_pending_activation_digest",
+        "schedule": crontab(hour=8, minute=5),
+    },
 }
 
 # --- Upkeep (manage.py purge, integrity_check, status, rerun) -------------------------------

@@ -10,6 +10,8 @@ from .jobs.views import job_status_view
 admin.site.site_header = _("Colophon — print-shop administration")
 admin.site.site_title = _("Colophon administration")
 admin.site.index_title = _("Customers, orders and subscriptions")
+# Notices the feature apps register (portal.admin_index) above the applications.
+admin.site.index_template = "admin/portal_index.html"
 # Staff sign in through allauth's rate-limited login, never through the admin's own form.
 admin.site.login = secure_admin_login(admin.site.login)
 

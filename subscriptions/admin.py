@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from portal.admin_index import IndexNotice
 from portal.jobs import job_live
 from portal.jobs.views import job_status_response
 from portal.models import BackgroundJob
@@ -27,10 +31,16 @@ from .models import (
     Establishment,
     EstablishmentRequest,
     FaqEntry,
+    IllegalTransition,
     Offer,
+    Subscriber,
+    Subscription,
+    SubscriptionOrder,
+    SubscriptionOrderLine,
     SupportContact,
     SupportQuestion,
 )
+from .ordering import ActivationError, subscription_cancel, subscription_order_activate, subscription_order_cancel
 from .selectors import establishment_of
 
 
@@ -84,6 +94,307 @@ class CartAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+# Orders, subscriptions and subscribers --------------------------------------------------------------------------
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("activation")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Waiting for more than 72 hours"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=SubscriptionOrder.objects.overdue().values("pk"))
+        return queryset
+
+
+class SubscriptionOrderLineInline(admin.TabularInline):
+    model = SubscriptionOrderLine
+    fields = ("offer_name_fr", "subscriber", "quantity", "price_excl_tax", "vat_rate", "subscription_status")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("subscriber", "subscription")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("subscription"))
+    def subscription_status(self, line: SubscriptionOrderLine) -> str:
+        subscription = getattr(line, "subscription", None)
+        if subscription is None:
+            return "—"
+        if subscription.starts_on:
+            period = f"{subscription.starts_on:%d/%m/%Y}–{subscription.ends_on:%d/%m/%Y}"
+            return f"{subscription.get_status_display()} ({period})"
+        return subscription.get_status_display()
+
+
+@admin.register(SubscriptionOrder)
+class SubscriptionOrderAdmin(admin.ModelAdmin):
+    """New orders with their purchase order: staff check them and activate them within 72 hours."""
+
+    list_display = (
+        "number",
+        "account",
+        "placed_at",
+        "status",
+        "waiting",
+        "payment_method",
+        "is_public",
+        "total_incl_tax",
+    )
+    list_filter = (OverdueFilter, "status", "payment_method", "is_public")
+    list_select_related = ("account",)
+    search_fields = ("number", "account__name", "account__uai", "engagement_number", "siret")
+    date_hierarchy = "placed_at"
+    readonly_fields = (
+        "number",
+        "account",
+        "status",
+        "placed_at",
+        "placed_by",
+        "contact_email",
+        "language",
+        "payment_method",
+        "purchase_order_link",
+        "is_public",
+        "siret",
+        "engagement_number",
+        "service_code",
+        "total_excl_tax",
+        "total_vat",
+        "total_incl_tax",
+        "activated_at",
+        "cancelled_at",
+    )
+    exclude = ("purchase_order", "purchase_order_name", "purchase_order_sha256")
+    inlines = [SubscriptionOrderLineInline]
+    actions = ["activate_selected", "cancel_selected"]
+    change_form_template = "admin/subscriptions/subscriptionorder/change_form.html"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("waiting"), ordering="placed_at")
+    def waiting(self, order: SubscriptionOrder) -> str:
+        if order.is_overdue():
+            hours = int((timezone.now() - order.placed_at).total_seconds() // 3600)
+            return format_html(
+                '<strong class="overdue" style="color:#b91c1c">⚠ {}</strong>', _("%(hours)s h") % {"hours": hours}
+            )
+        return "—"
+
+    @admin.display(description=_("purchase order (PDF)"))
+    def purchase_order_link(self, order: SubscriptionOrder) -> str:
+        if not order.purchase_order:
+            return "—"
+        url = reverse("admin:subscriptions_subscriptionorder_purchase_order", args=[order.pk])
+        return format_html('<a href="{}">{}</a>', url, order.purchase_order_name or _("Download"))
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/purchase-order/",
+                wrap(self.purchase_order_view),
+                name="subscriptions_subscriptionorder_purchase_order",
+            ),
+            path("<int:pk>/activate/", wrap(self.activate_view), name="subscriptions_subscriptionorder_activate"),
+            path("<int:pk>/cancel/", wrap(self.cancel_view), name="subscriptions_subscriptionorder_cancel"),
+            *super().get_urls(),
+        ]
+
+    def _order_or_404(self, request, pk: int) -> SubscriptionOrder:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(SubscriptionOrder, pk=pk)
+
+    def purchase_order_view(self, request, pk: int):
+        order = self._order_or_404(request, pk)
+        if not order.purchase_order:
+            raise Http404
+        return FileResponse(
+            order.purchase_order.open("rb"),
+            as_attachment=True,
+            filename=f"bon-de-commande-{order.number}.pdf",
+            content_type="application/pdf",
+        )
+
+    def _confirm(self, request, order, *, action: str, question: str, button: str, service):
+        if not self.has_change_permission(request, order):
+            raise PermissionDenied
+        change_url = reverse("admin:subscriptions_subscriptionorder_change", args=[order.pk])
+        if request.method == "POST":
+            try:
+                service(order=order, actor=request.user)
+            except ActivationError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                done = (
+                    _("Order %(number)s is activated.") if action == "activate" else _("Order %(number)s is cancelled.")
+                )
+                self.message_user(request, done % {"number": order.number}, messages.SUCCESS)
+            return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": question,
+            "object": order,
+            "opts": self.model._meta,
+            "question": question,
+            "button": button,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/subscriptions/subscriptionorder/confirm.html", context)
+
+    def activate_view(self, request, pk: int):
+        order = self._order_or_404(request, pk)
+        return self._confirm(
+            request,
+            order,
+            action="activate",
+            question=_(
+                "Activate order %(number)s? Its subscriptions become active and the school is e-mailed "
+                "its access details."
+            )
+            % {"number": order.number},
+            button=_("Yes, activate"),
+            service=subscription_order_activate,
+        )
+
+    def cancel_view(self, request, pk: int):
+        order = self._order_or_404(request, pk)
+        return self._confirm(
+            request,
+            order,
+            action="cancel",
+            question=_("Cancel order %(number)s? Its subscriptions are cancelled. This cannot be undone.")
+            % {"number": order.number},
+            button=_("Yes, cancel the order"),
+            service=subscription_order_cancel,
+        )
+
+    def _run(self, request, queryset, service, done_message):
+        done, refused = 0, []
+        for order in queryset.order_by("pk"):
+            try:
+                service(order=order, actor=request.user)
+                done += 1
+            except ActivationError as error:
+                refused.append(str(error))
+        if done:
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+        for message in refused:
+            self.message_user(request, message, messages.WARNING)
+
+    @admin.action(description=_("Activate the selected orders"), permissions=["change"])
+    def activate_selected(self, request, queryset):
+        self._run(request, queryset, subscription_order_activate, _("%(count)d order(s) activated."))
+
+    @admin.action(description=_("Cancel the selected orders"), permissions=["change"])
+    def cancel_selected(self, request, queryset):
+        if "apply" not in request.POST:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Cancel these orders?"),
+                "orders": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/subscriptions/subscriptionorder/cancel_selected.html", context)
+        self._run(request, queryset, subscription_order_cancel, _("%(count)d order(s) cancelled."))
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ("offer", "subscriber", "account", "status", "starts_on", "ends_on", "quantity")
+    list_filter = ("status", "offer")
+    list_select_related = ("offer", "subscriber", "account")
+    search_fields = ("account__name", "account__uai", "subscriber__company", "subscriber__last_name")
+    readonly_fields = (
+        "account",
+        "subscriber",
+        "offer",
+        "order_line",
+        "quantity",
+        "status",
+        "starts_on",
+        "ends_on",
+        "access_code",
+        "created_at",
+        "activated_at",
+        "expired_at",
+        "cancelled_at",
+    )
+    actions = ["cancel_selected"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Cancel the selected subscriptions"), permissions=["change"])
+    def cancel_selected(self, request, queryset):
+        if "apply" not in request.POST:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Cancel these subscriptions?"),
+                "subscriptions": queryset.select_related("offer", "subscriber"),
+                "opts": self.model._meta,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/subscriptions/subscription/cancel_selected.html", context)
+        done, refused = 0, []
+        for subscription in queryset.order_by("pk"):
+            try:
+                subscription_cancel(subscription=subscription, actor=request.user)
+                done += 1
+            except IllegalTransition:
+                refused.append(str(subscription))
+        if done:
+            self.message_user(request, _("%(count)d subscription(s) cancelled.") % {"count": done}, messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request,
+                _("Not cancelled (already expired or cancelled): %(names)s") % {"names": ", ".join(refused)},
+                messages.WARNING,
+            )
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "account", "kind", "postcode", "city", "email")
+    list_filter = ("kind",)
+    list_select_related = ("account",)
+    search_fields = ("company", "last_name", "first_name", "email", "account__name", "account__uai")
+    raw_id_fields = ("account",)
+
+
+def late_activations_notice(request) -> list[IndexNotice]:
+    """The admin index says how many orders wait for more than 72 hours (one query)."""
+    if request is None or not request.user.has_perm("subscriptions.view_subscriptionorder"):
+        return []
+    count = SubscriptionOrder.objects.overdue().count()
+    if not count:
+        return []
+    message = ngettext(
+        "%(count)d school order waits for activation for more than 72 hours.",
+        "%(count)d school orders wait for activation for more than 72 hours.",
+        count,
+    ) % {"count": count}
+    return [
+        IndexNotice(message=message, url=reverse("admin:subscriptions_subscriptionorder_changelist") + "?overdue=yes")
+    ]
 
 
 #: The published directory is about 40 MB; a file far larger is not it.

@@ -1,4 +1,5 @@
-"""Shop work done in the workers: the directory import (``imports``)."""
+"""Shop work done in the workers: the directory import (``imports``), the lost-password answer, and the
+daily report of late activations (beat, in the ``emails`` queue)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from celery import shared_task
 from django.utils.translation import gettext as _
 
 from portal.jobs import JobFailed, job_task
+
+from .digest import pending_activation_digest_send
 
 KIND_DIRECTORY_IMPORT = "subscriptions.directory_import"
 
@@ -32,3 +35,9 @@ def send_school_password_reset(uai: str, email: str) -> None:
     from .school_access import school_password_reset_dispatch
 
     school_password_reset_dispatch(uai=uai, email=email)
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5, soft_time_limit=120)
+def send_pending_activation_digest() -> bool:
+    """Idempotent per day: a second run (or a second beat) sends nothing more."""
+    return pending_activation_digest_send()

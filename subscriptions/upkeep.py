@@ -1,10 +1,11 @@
-"""What the operator's commands know of the shop: expired carts are purged."""
+"""What the operator's commands know of the shop: expired carts are purged, subscriptions past their end
+date expire (the daily purge runs both), and purchase orders are stored files of their orders."""
 
 from __future__ import annotations
 
 import datetime
 
-from portal.upkeep import Progress, PurgeResult, batched, register_purge
+from portal.upkeep import ModelFiles, Progress, PurgeResult, batched, register_files, register_purge
 
 
 def purge_expired_carts(dry_run: bool, now: datetime.datetime, progress: Progress) -> PurgeResult:
@@ -22,5 +23,27 @@ def purge_expired_carts(dry_run: bool, now: datetime.datetime, progress: Progres
     return result
 
 
+def expire_subscriptions(dry_run: bool, now: datetime.datetime, progress: Progress) -> PurgeResult:
+    """Active subscriptions whose last day has passed become expired (idempotent)."""
+    from .models import Subscription
+    from .ordering import shop_today, subscriptions_expire
+
+    today = shop_today(now)
+    due = Subscription.objects.due_to_expire(today)
+    progress.start("subscriptions to expire", due.count())
+    result = PurgeResult(count=due.count() if dry_run else subscriptions_expire(today=today, now=now))
+    progress.advance(result.count)
+    return result
+
+
 def register() -> None:
     register_purge("subscriptions.expired_carts", purge_expired_carts)
+    register_purge("subscriptions.expire", expire_subscriptions, order=50)
+    register_files(
+        ModelFiles(
+            "subscriptions.SubscriptionOrder",
+            "purchase_order",
+            prefix="subscriptions/purchase-orders/",
+            sha256_field="purchase_order_sha256",
+        )
+    )

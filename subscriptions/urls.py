@@ -21,6 +21,9 @@ urlpatterns = [
     # The checkout: its gate, then the checkout itself
     path("checkout/start/", views_access.checkout_gate_view, name="checkout_gate"),
     path("checkout/", views_checkout.checkout_view, name="checkout"),
+    path("orders/<int:pk>/", views_checkout.order_view, name="order"),
+    path("mine/", views_checkout.my_subscriptions_view, name="mine"),
+    path("mine/renew/", views_checkout.renew_view, name="renew"),
     path("establishment/new/", views_access.signup_find_view, name="signup"),
     path("establishment/new/details/", views_access.signup_details_view, name="signup_details"),
     path("establishment/new/sent/", views_access.signup_sent_view, name="signup_sent"),

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils import timezone
+
 from contacts.models import Account, User
 from drive.models import DriveEntry
 from library.models import Binding, PaperFormat, PaperWeight, PrintType, Product
 from orders.models import Bookseller, Order
-from subscriptions.demo import demo_school_access
+from subscriptions.demo import demo_school_orders
+from subscriptions.demo_access import demo_school_access
 from subscriptions.models import Offer
 
 DEMO_PASSWORD = "colophon-demo"  # noqa: S105 (printed on purpose: embedded demo only)
@@ -140,7 +143,9 @@ def load_demo_data() -> int:
     created += new
     school_user, new = _user(email="lycee@demo.colophon.test", account=school, first_name="Jules", last_name="Martin")
     created += new
-    _, new = _user(email="staff@demo.colophon.test", account=None, first_name="Sacha", last_name="Atelier", staff=True)
+    staff, new = _user(
+        email="staff@demo.colophon.test", account=None, first_name="Sacha", last_name="Atelier", staff=True
+    )
     created += new
     _, new = Order.objects.get_or_create(
         account=publisher, name="Recueil de poèmes — tirage de printemps", defaults={"created_by": client}
@@ -148,6 +153,7 @@ def load_demo_data() -> int:
     created += new
     created += _catalogue()
     created += _offers()
+    created += demo_school_orders(school_user=school_user, staff_user=staff, now=timezone.now())
     created += demo_school_access(school=school, user=school_user)
     _, new = Product.objects.get_or_create(
         account=publisher,

@@ -191,6 +191,18 @@ def app_password(world):
     return app_password_create(user=world.owner, name="Ordinateur du bureau")[0]
 
 
+def subscription_order(world):
+    from tests.subscriptions.factories import place_order
+
+    return place_order(world.owner, _offer())
+
+
+def _offer():
+    from tests.subscriptions.factories import OfferFactory
+
+    return OfferFactory()
+
+
 @dataclass(frozen=True)
 class Route:
     build: Callable  # world -> object, or a dict of URL kwargs
@@ -246,6 +258,7 @@ def _line(world):
 
 ROUTES: dict[str, Route] = {
     "orders:detail": Route(placed),
+    "subscriptions:order": Route(subscription_order),
     "orders:baskets": Route(draft),
     "orders:basket_add": Route(draft),
     "orders:basket_create": Route(draft, kwargs=lambda o: {"pk": o.pk, "kind": "address"}),

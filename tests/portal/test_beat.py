@@ -43,7 +43,9 @@ def test_the_schedule_runs_the_purge_daily_and_the_sweep_hourly():
     assert by_task["portal.tasks.sweep_stale_jobs"] == crontab(minute=17)
     for name in by_task:
         assert name in app.tasks, name  # a task the workers know
-        assert app.amqp.router.route({}, name)["queue"].name == "imports"
+        # The upkeep runs on the imports queue; a digest that only sends an e-mail, on the emails queue.
+        expected = "emails" if name == "subscriptions.tasks.send_pending_activation_digest" else "imports"
+        assert app.amqp.router.route({}, name)["queue"].name == expected
 
 
 def test_the_daily_purge_run_twice_changes_nothing_the_second_time(settings):

@@ -44,7 +44,10 @@ def take(sequence: str, year: int, times: int = 1) -> list[str]:
 
 
 def test_the_feature_apps_registered_where_their_numbers_are_kept():
-    assert sources_for("order") == [NumberSource(model="orders.Order", field="number")]
+    assert sources_for("order") == [
+        NumberSource(model="orders.Order", field="number"),
+        NumberSource(model="subscriptions.SubscriptionOrder", field="number"),  # the school shop's orders
+    ]
     # The school shop's quotes made from a cart take their numbers in the same quote sequence.
     assert sources_for("quote") == [
         NumberSource(model="quotes.Quote", field="number"),
