@@ -211,13 +211,18 @@ def _history(school, user, offers: list[Offer], now) -> int:
 
 
 def _cart(school, offers: list[Offer], now) -> int:
-    if Cart.objects.filter(account=school, expires_at__gt=now).exists():
+    """The school's cart in progress (changed three days ago); left alone when it already has lines."""
+    if CartLine.objects.filter(cart__account=school, cart__expires_at__gt=now).exists():
         return 0
-    Cart.objects.filter(account=school).delete()
     changed = now - datetime.timedelta(days=3)
-    cart = Cart.objects.create(account=school, changed_at=changed, expires_at=cart_expiry(changed))
+    cart = Cart.objects.filter(account=school).first()
+    if cart is None:
+        cart = Cart.objects.create(account=school, changed_at=changed, expires_at=cart_expiry(changed))
+    else:
+        cart.changed_at, cart.expires_at = changed, cart_expiry(changed)
+        cart.save(update_fields=["changed_at", "expires_at"])
     for offer, quantity in zip(offers, (1, 3), strict=False):
-        CartLine.objects.create(cart=cart, offer=offer, quantity=quantity)
+        CartLine.objects.get_or_create(cart=cart, offer=offer, defaults={"quantity": quantity})
     return 1
 
 
