@@ -12,8 +12,12 @@ class SubscriptionsConfig(AppConfig):
 
         from . import signals, tasks, upkeep  # noqa: F401  (signals merges a visitor's cart on sign-in; tasks for beat)
         from .admin import late_activations_notice
+        from .documents import register_documents
 
         upkeep.register()
+        register_documents()
         # Subscription orders take their references in the shop's one order sequence (C2026-000123).
         register_source(sequence="order", model="subscriptions.SubscriptionOrder", field="number")
+        # Quotes made from a cart take theirs in the shop's one quote sequence (D2026-000123).
+        register_source(sequence="quote", model="subscriptions.CartQuote", field="number")
         register_index_notice(late_activations_notice)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import pricing, services
 from .forms import AddToCartForm, QuantityForm, RemoveForm
 from .selectors import active_offers, cart_lines
+from .views_print import cart_document, session_quotes
 
 
 @require_GET
@@ -29,6 +31,10 @@ def _cart_page(request: HttpRequest, *, errors: dict | None = None, status: int 
         "lines": lines,
         "valid_until": services.valid_until(cart) if cart else None,
         "totals": pricing.totals(line.price for line in lines),
+        "cart_document": cart_document(cart, lines),
+        "cart_pdf_url": reverse("subscriptions:cart_pdf"),
+        "cart_pdf_status_url": reverse("subscriptions:cart_pdf_status"),
+        "quotes": session_quotes(request) if lines else [],
     }
     return render(request, "subscriptions/cart.html", context, status=status)
 

@@ -229,6 +229,40 @@ class Route:
     forged: Callable | None = None  # kwargs of a forged token
 
 
+def school_activation(world):
+    from django.utils import timezone
+
+    from contacts.tokens import activation_token, uid_for
+    from tests.contacts.factories import InactiveContactFactory
+    from tests.factories import SchoolFactory
+
+    contact = InactiveContactFactory(account=SchoolFactory(), link_issued_at=timezone.now())
+    return {"uidb64": uid_for(contact), "token": activation_token.make_token(contact)}
+
+
+def cart_quote(world):
+    from decimal import Decimal
+
+    from subscriptions.models import CartQuote
+
+    return CartQuote.objects.create(
+        number="D2026-990001",
+        total_excl_tax=Decimal("1.00"),
+        total_vat=Decimal("0.20"),
+        total_incl_tax=Decimal("1.20"),
+        valid_until="2026-12-31",
+    )
+
+
+def access_letter(world):
+    from subscriptions.models import AccessLetter
+
+    return AccessLetter.objects.create(uai="0750655E", establishment_name="Lycée", head_name="M. X", email="a@b.fr")
+
+
+FORGED_UUID = "6f0c1a43-0000-4000-8000-000000000000"
+
+
 def _basket(world):
     return draft(world).baskets.get()
 
@@ -286,6 +320,29 @@ ROUTES: dict[str, Route] = {
     "contacts:activation": Route(
         activation, kwargs=lambda parts: parts, token=True, forged=lambda parts: {**parts, "token": "forged-token"}
     ),
+    "subscriptions:signup_activate": Route(
+        school_activation,
+        kwargs=lambda parts: parts,
+        token=True,
+        forged=lambda parts: {**parts, "token": "forged-token"},
+    ),
+    **{
+        f"subscriptions:{name}": Route(
+            build,
+            kwargs=lambda obj: {"token": obj.token},
+            token=True,
+            owner_statuses=statuses,
+            forged=lambda obj: {"token": FORGED_UUID},
+        )
+        for name, build, statuses in (
+            ("cart_quote", cart_quote, (200,)),
+            ("cart_quote_pdf", cart_quote, (302,)),  # being prepared: back to the quote's page
+            ("cart_quote_status", cart_quote, (200,)),
+            ("access_letter_detail", access_letter, (200,)),
+            ("access_letter_pdf", access_letter, (302,)),
+            ("access_letter_status", access_letter, (200,)),
+        )
+    },
     "submission:submit": Route(
         submission_link,
         kwargs=lambda link: {"token": link.token},

@@ -48,7 +48,11 @@ def test_the_feature_apps_registered_where_their_numbers_are_kept():
         NumberSource(model="orders.Order", field="number"),
         NumberSource(model="subscriptions.SubscriptionOrder", field="number"),  # the school shop's orders
     ]
-    assert sources_for("quote") == [NumberSource(model="quotes.Quote", field="number")]
+    # The school shop's quotes made from a cart take their numbers in the same quote sequence.
+    assert sources_for("quote") == [
+        NumberSource(model="quotes.Quote", field="number"),
+        NumberSource(model="subscriptions.CartQuote", field="number"),
+    ]
 
 
 def test_orders_numbered_by_the_service_agree_with_their_counter():
