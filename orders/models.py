@@ -147,6 +147,9 @@ class Order(RemembersLoadedValues, models.Model):
         indexes = [
             models.Index(fields=["account", "status", "-created_at"], name="order_account_status_idx"),
             models.Index(fields=["source", "submitted_at"], name="order_source_submitted_idx"),
+            # The agenda and the statistics read an account's orders by the day placed or wished.
+            models.Index(fields=["account", "submitted_at"], name="order_account_submitted_idx"),
+            models.Index(fields=["account", "wished_delivery_date"], name="order_account_wished_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=OrderStatus.values), name="order_status_valid"),

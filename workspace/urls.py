@@ -9,4 +9,7 @@ urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("warehouse/", views.warehouse_view, name="warehouse"),
     path("search/", views.search_view, name="search"),
+    path("agenda/", views.agenda_view, name="agenda"),
+    path("statistics/", views.statistics_view, name="statistics"),
+    path("statistics/csv/", views.statistics_csv_view, name="statistics_csv"),
 ]

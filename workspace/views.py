@@ -5,13 +5,20 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from library.models import Product
+from orders import selectors
+from orders.agenda import going_to, placed_orders, recipient_for
 from orders.models import Order
 from portal import search
 from portal.access import customer_required
+from portal.ids import parse_id
 from quotes.models import Quote
+
+from . import agenda, statistics
 
 
 @customer_required
@@ -56,3 +63,54 @@ def search_view(request: HttpRequest) -> HttpResponse:
     response = render(request, "workspace/search.html#results" if partial else "workspace/search.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+#: the client view's recipient list: the most used entries of the address book, or those matching a search
+AGENDA_RECIPIENTS = 30
+
+
+@customer_required
+def agenda_view(request: HttpRequest) -> HttpResponse:
+    """ "My agenda": the account's orders by the day placed (or wished), as a year, month, week or day;
+    the "client view" keeps the orders going to one address-book entry."""
+    scope = request.scope
+    asked = agenda.AgendaRequest.from_query(request.GET)
+    orders = placed_orders(scope=scope)
+    recipient = recipient_for(scope=scope, pk=parse_id(request.GET.get("client", "")))
+    if recipient is not None:
+        orders = going_to(orders, recipient)
+    recipient_query = request.GET.get("client_q", "").strip()[:100]
+    if recipient_query:
+        recipients = selectors.addresses_matching(scope=scope, text=recipient_query, limit=AGENDA_RECIPIENTS)
+    else:
+        recipients = selectors.addresses_most_used(scope=scope, limit=AGENDA_RECIPIENTS)
+    if recipient is not None and recipient not in recipients:
+        recipients.insert(0, recipient)
+    context = agenda.agenda_context(
+        orders,
+        asked=asked,
+        query={"client": str(recipient.pk) if recipient else ""},
+        page=request.GET.get("page"),
+    )
+    context.update(recipient=recipient, recipients=recipients, recipient_query=recipient_query, staff=False)
+    return render(request, "workspace/agenda.html", context)
+
+
+@customer_required
+def statistics_view(request: HttpRequest) -> HttpResponse:
+    """ "My statistics": the chosen year month by month beside the year before, charts and tables."""
+    year = statistics.chosen_year(request.GET.get("year"))
+    context = statistics.statistics_context(Order.objects.visible_to(request.scope), year=year)
+    context.update(
+        years=range(timezone.localdate().year, statistics.FIRST_YEAR - 1, -1)[:15],
+        csv_url=f"{reverse('portal:statistics_csv')}?year={year}",
+        stats_query=[],
+    )
+    return render(request, "workspace/statistics.html", context)
+
+
+@customer_required
+def statistics_csv_view(request: HttpRequest) -> HttpResponse:
+    year = statistics.chosen_year(request.GET.get("year"))
+    context = statistics.statistics_context(Order.objects.visible_to(request.scope), year=year)
+    return statistics.statistics_csv(context, filename=f"statistiques-{year}.csv")
