@@ -1,6 +1,7 @@
 """The workspace's pages. Included by the root URLconf inside the ``portal`` namespace, so their names
 (``portal:dashboard``, ``portal:warehouse``, ``portal:search``) stay those every template uses."""
 
+from django.contrib import admin
 from django.urls import path
 
 from . import views
@@ -12,4 +13,8 @@ urlpatterns = [
     path("agenda/", views.agenda_view, name="agenda"),
     path("statistics/", views.statistics_view, name="statistics"),
     path("statistics/csv/", views.statistics_csv_view, name="statistics_csv"),
+    # Staff: the same pages in admin (mounted before the admin's own URLs, under its sign-in).
+    path("admin/agenda/", admin.site.admin_view(views.staff_agenda_view), name="staff_agenda"),
+    path("admin/statistics/", admin.site.admin_view(views.staff_statistics_view), name="staff_statistics"),
+    path("admin/statistics/csv/", admin.site.admin_view(views.staff_statistics_csv_view), name="staff_statistics_csv"),
 ]

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
+from contacts.models import Account
 from library.models import Product
 from orders import selectors
 from orders.agenda import going_to, placed_orders, recipient_for
@@ -114,3 +121,76 @@ def statistics_csv_view(request: HttpRequest) -> HttpResponse:
     year = statistics.chosen_year(request.GET.get("year"))
     context = statistics.statistics_context(Order.objects.visible_to(request.scope), year=year)
     return statistics.statistics_csv(context, filename=f"statistiques-{year}.csv")
+
+
+# --- The same pages for staff, in admin, over every account ------------------------------------
+
+#: accounts offered by the staff pages' account filter
+STAFF_ACCOUNT_CHOICES = 20
+
+
+def _staff_orders(request: HttpRequest) -> tuple[QuerySet[Order], dict]:
+    """Every account's orders, or one account's (``?account=<id>``), and the filter's context."""
+    if not request.user.has_perm("orders.view_order"):
+        raise PermissionDenied
+    account = None
+    account_id = parse_id(request.GET.get("account", ""))
+    if account_id is not None:
+        account = Account.objects.filter(pk=account_id).first()
+    account_query = request.GET.get("account_q", "").strip()[:100]
+    accounts = Account.objects.order_by("name", "id")
+    if account_query:
+        accounts = accounts.filter(name__icontains=account_query)
+    choices = list(accounts[:STAFF_ACCOUNT_CHOICES])
+    if account is not None and account not in choices:
+        choices.insert(0, account)
+    orders = Order.objects.all() if account is None else Order.objects.filter(account=account)
+    return orders, {"account": account, "accounts": choices, "account_query": account_query}
+
+
+def staff_agenda_view(request: HttpRequest) -> HttpResponse:
+    """The agenda in admin: the orders of every account, or of the account chosen."""
+    orders, context = _staff_orders(request)
+    account = context["account"]
+    context.update(
+        agenda.agenda_context(
+            orders.filter(submitted_at__isnull=False),
+            asked=agenda.AgendaRequest.from_query(request.GET),
+            query={"account": str(account.pk) if account else ""},
+            page=request.GET.get("page"),
+        )
+    )
+    context.update(
+        admin.site.each_context(request),
+        staff=True,
+        title=_("Agenda of the orders"),
+        agenda_keep=[("view", context["asked"].view), ("date", context["asked"].date.isoformat())],
+    )
+    return render(request, "admin/workspace/agenda.html", context)
+
+
+def staff_statistics_view(request: HttpRequest) -> HttpResponse:
+    """The statistics in admin: shop-wide figures, or one account's."""
+    orders, context = _staff_orders(request)
+    year = statistics.chosen_year(request.GET.get("year"))
+    account = context["account"]
+    query = urlencode({"year": year, **({"account": account.pk} if account else {})})
+    context.update(statistics.statistics_context(orders, year=year))
+    context.update(
+        admin.site.each_context(request),
+        staff=True,
+        title=_("Statistics of the orders"),
+        years=range(timezone.localdate().year, statistics.FIRST_YEAR - 1, -1)[:15],
+        csv_url=f"{reverse('portal:staff_statistics_csv')}?{query}",
+        stats_query=[("account", account.pk)] if account else [],
+        stats_keep=[("year", year)],
+    )
+    return render(request, "admin/workspace/statistics.html", context)
+
+
+def staff_statistics_csv_view(request: HttpRequest) -> HttpResponse:
+    orders, context = _staff_orders(request)
+    year = statistics.chosen_year(request.GET.get("year"))
+    account = context["account"]
+    name = f"statistiques-{year}" + (f"-{account.pk}" if account else "-atelier")
+    return statistics.statistics_csv(statistics.statistics_context(orders, year=year), filename=f"{name}.csv")
