@@ -10,6 +10,8 @@ from library.models import Binding, PaperFormat, PaperWeight, PrintType, Product
 from orders.models import Bookseller, Order
 from subscriptions.models import Offer
 
+from .demo_history import demo_order_history
+
 DEMO_PASSWORD = "colophon-demo"  # noqa: S105 (printed on purpose: embedded demo only)
 
 
@@ -164,6 +166,7 @@ def load_demo_data() -> int:
     )
     created += new
     created += _drive(publisher, client)
+    created += demo_order_history(account=publisher, user=client)
     return created
 
 
