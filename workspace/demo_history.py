@@ -132,7 +132,7 @@ def demo_order_history(*, account: Account, user: User) -> int:
     """Make the history once; return how many orders were created."""
     if Order.objects.filter(account=account, customer_reference__startswith=HISTORY_REFERENCE_PREFIX).exists():
         return 0
-    rng = random.Random(20261204)  # the same demo every time
+    rng = random.Random(20261204)  # noqa: S311 (demo data, the same every time: not security)
     _demo_price_grid()
     products = _products(account, user)
     addresses = _addresses(account)
