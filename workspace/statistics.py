@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from contacts.exports import spreadsheet_safe
 from orders import agenda
@@ -92,9 +93,12 @@ def statistics_context(orders: QuerySet[Order], *, year: int) -> dict:
             _("Amount ordered (excl. VAT, €)"),
             amounts[previous].amounts,
             amounts[year].amounts,
-            note=_(
+            note=ngettext(
                 "Orders do not keep a price of their own: the amount is that of the last quote made for each order. "
-                "%(count)s orders of %(year)s have no quote and are not in this amount."
+                "%(count)s order of %(year)s has no quote and is not in this amount.",
+                "Orders do not keep a price of their own: the amount is that of the last quote made for each order. "
+                "%(count)s orders of %(year)s have no quote and are not in this amount.",
+                unpriced,
             )
             % {"count": number_format(unpriced), "year": year}
             if unpriced
