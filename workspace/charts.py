@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 
 WIDTH = 640
-HEIGHT = 260
+HEIGHT = 300
 LEFT = 56  # room for the value ticks
 RIGHT = 8
 TOP = 12
@@ -71,7 +71,10 @@ def _tick_label(value: float) -> str:
 
 def grouped_bars(groups: list[str], series: list[list[float]]) -> Chart:
     """Bars for each group (a month, a destination type), one per series (the previous year, the year)."""
-    top = nice_ceiling(max((float(value) for values in series for value in values), default=0))
+    highest = max((float(value) for values in series for value in values), default=0)
+    top = nice_ceiling(highest)
+    if all(isinstance(value, int) for values in series for value in values):
+        top = max(top, TICKS)  # whole counts: whole ticks
     plot_width = WIDTH - LEFT - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
     baseline = TOP + plot_height

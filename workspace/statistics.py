@@ -46,9 +46,10 @@ class Figure:
     chart: charts.Chart
     total: tuple[object, object] | None = None
     note: str = ""
+    money: bool = False
 
 
-def _monthly(key: str, title: str, before: list, current: list, *, note: str = "") -> Figure:
+def _monthly(key: str, title: str, before: list, current: list, *, note: str = "", money: bool = False) -> Figure:
     months = [str(MONTHS_3[number]).capitalize() for number in range(1, 13)]
     return Figure(
         key=key,
@@ -57,6 +58,7 @@ def _monthly(key: str, title: str, before: list, current: list, *, note: str = "
         chart=charts.grouped_bars(months, [before, current]),
         total=(sum(before), sum(current)),
         note=note,
+        money=money,
     )
 
 
@@ -103,6 +105,7 @@ def statistics_context(orders: QuerySet[Order], *, year: int) -> dict:
             % {"count": number_format(unpriced), "year": year}
             if unpriced
             else _("The amount is that of the last quote made for each order."),
+            money=True,
         ),
         Figure(
             key="products",
