@@ -9,4 +9,6 @@ urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("warehouse/", views.warehouse_view, name="warehouse"),
     path("search/", views.search_view, name="search"),
+    path("search/new-basket/", views.search_new_basket_view, name="search_new_basket"),
+    path("search/add/", views.search_add_view, name="search_add"),
 ]
