@@ -48,6 +48,13 @@
   });
 
   document.addEventListener("keydown", function (event) {
+    var box = dialog();
+    if (event.key === "Escape" && box && box.open) {
+      // a search field would take the first Escape to empty itself: the overlay closes at once
+      event.preventDefault();
+      box.close();
+      return;
+    }
     var field = document.getElementById("search-q");
     if (!field) return;
     var links = results();
@@ -59,7 +66,7 @@
     } else if (event.key === "ArrowUp" && index >= 0) {
       event.preventDefault();
       if (index === 0) field.focus(); else links[index - 1].focus();
-    } else if (event.key === "Escape" && index >= 0 && !(dialog() && dialog().open)) {
+    } else if (event.key === "Escape" && index >= 0) {
       event.preventDefault();
       field.focus();
     }
