@@ -11,16 +11,14 @@ stays in ``visible_to``; baskets and lines are reached through ``order__in=`` th
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, QuerySet, Sum, Window
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Window
 from django.db.models.functions import ExtractMonth, ExtractYear, RowNumber, TruncDate
 from django.utils import timezone
 
 from portal.access import Scope
 
-from .models import Address, BasketKind, BasketLine, Order, OrderStatus, ShippingBasket
+from .models import Address, Order, OrderStatus, ShippingBasket
 
 #: The date an order is "placed" on: its submission (resubmitting after changes moves it).
 PLACED_AT = "submitted_at"
@@ -103,115 +101,11 @@ def first_orders_per_day(
 # --- Statistics ---------------------------------------------------------------------------------
 
 
-@dataclass
-class YearFigures:
-    """One year's figures, month by month (index 0 is January)."""
-
-    year: int
-    orders: list[int]
-    copies: list[int]
-    baskets: dict[str, list[int]]  # destination type → baskets per month
-
-    @property
-    def orders_total(self) -> int:
-        return sum(self.orders)
-
-    @property
-    def copies_total(self) -> int:
-        return sum(self.copies)
-
-    def baskets_total(self, kind: str) -> int:
-        return sum(self.baskets[kind])
-
-
 def counted_orders(orders: QuerySet[Order]) -> QuerySet[Order]:
     """The statistics count placed orders that were not cancelled."""
     return orders.filter(submitted_at__isnull=False).exclude(status=OrderStatus.CANCELLED)
 
 
-def orders_in_years(orders: QuerySet[Order], first_year: int, last_year: int) -> QuerySet[Order]:
-    return counted_orders(orders).filter(
-        **{
-            f"{PLACED_AT}__gte": day_start(datetime.date(first_year, 1, 1)),
-            f"{PLACED_AT}__lt": day_start(datetime.date(last_year + 1, 1, 1)),
-        }
-    )
-
-
 def year_month(path: str) -> dict:
     tz = shop_timezone()
     return {"y": ExtractYear(path, tzinfo=tz), "m": ExtractMonth(path, tzinfo=tz)}
-
-
-def year_figures(orders: QuerySet[Order], *, years: tuple[int, ...]) -> dict[int, YearFigures]:
-    """Orders placed, copies ordered and baskets by destination type, per month of each year: three
-    grouped queries whatever the number of orders."""
-    first, last = min(years), max(years)
-    chosen = orders_in_years(orders, first, last)
-    figures = {
-        year: YearFigures(
-            year=year, orders=[0] * 12, copies=[0] * 12, baskets={kind: [0] * 12 for kind in BasketKind.values}
-        )
-        for year in years
-    }
-
-    def add(year: int, month: int, target: str, value: int, kind: str = "") -> None:
-        if year not in figures:
-            return
-        row = getattr(figures[year], target)
-        (row[kind] if kind else row)[month - 1] += value or 0
-
-    for row in chosen.order_by().values(**year_month(PLACED_AT)).annotate(n=Count("pk")):
-        add(row["y"], row["m"], "orders", row["n"])
-    lines = BasketLine.objects.filter(basket__order__in=chosen)
-    for row in lines.order_by().values(**year_month(f"basket__order__{PLACED_AT}")).annotate(n=Sum("quantity")):
-        add(row["y"], row["m"], "copies", row["n"])
-    baskets = ShippingBasket.objects.filter(order__in=chosen)
-    for row in baskets.order_by().values("kind", **year_month(f"order__{PLACED_AT}")).annotate(n=Count("pk")):
-        add(row["y"], row["m"], "baskets", row["n"], kind=row["kind"])
-    return figures
-
-
-@dataclass(frozen=True)
-class TopProduct:
-    product_id: int
-    title: str
-    copies: int
-    copies_before: int  # the same product's copies the year before
-
-
-def top_products(orders: QuerySet[Order], *, year: int, limit: int = TOP_PRODUCTS) -> list[TopProduct]:
-    """The products most ordered in ``year`` (copies), with their copies of the year before; two queries."""
-    lines = BasketLine.objects.filter(basket__order__in=orders_in_years(orders, year, year))
-    best = list(
-        lines.order_by()
-        .values("product_id", "product__title")
-        .annotate(copies=Sum("quantity"))
-        .order_by("-copies", "product_id")[:limit]
-    )
-    before: dict[int, int] = defaultdict(int)
-    if best:
-        previous = BasketLine.objects.filter(
-            basket__order__in=orders_in_years(orders, year - 1, year - 1),
-            product_id__in=[row["product_id"] for row in best],
-        )
-        for row in previous.order_by().values("product_id").annotate(copies=Sum("quantity")):
-            before[row["product_id"]] = row["copies"]
-    return [
-        TopProduct(
-            product_id=row["product_id"],
-            title=row["product__title"],
-            copies=row["copies"],
-            copies_before=before[row["product_id"]],
-        )
-        for row in best
-    ]
-
-
-def placed_years(orders: QuerySet[Order]) -> tuple[int, int] | None:
-    """The first and last year an order was placed in (shop's time zone), or None; one query."""
-    bounds = counted_orders(orders).aggregate(first=Min(PLACED_AT), last=Max(PLACED_AT))
-    if bounds["first"] is None:
-        return None
-    tz = shop_timezone()
-    return bounds["first"].astimezone(tz).year, bounds["last"].astimezone(tz).year

@@ -16,10 +16,10 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
-from django.utils.dates import MONTHS
+from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from orders import agenda
 from orders.models import Order, ShippingBasket
@@ -40,6 +40,10 @@ class Day:
     in_period: bool
     is_today: bool
     is_selected: bool
+    url: str = ""  # this day in the current view (the month view lists its orders)
+    day_url: str = ""  # the day view of this day
+    label: str = ""  # "lundi 9 mars"
+    count_label: str = ""  # "3 commandes"
     orders: list[Order] | None = None  # the week view's first orders of the day
 
     @property
@@ -133,13 +137,29 @@ def agenda_context(orders: QuerySet[Order], *, asked: AgendaRequest, query: dict
     first, last = asked.period()
     counts = agenda.day_counts(orders, first=first, last=last, layer=asked.layer)
 
+    # Labels and links made once here: a year is 365 cells, and template filters cost per cell.
+    weekday_names = [str(name) for name in WEEKDAYS.values()]
+    month_names = [""] + [str(MONTHS[number]) for number in range(1, 13)]
+    count_labels: dict[int, str] = {}
+
+    def count_label(count: int) -> str:
+        if count not in count_labels:
+            count_labels[count] = ngettext("%(counter)s order", "%(counter)s orders", count) % {"counter": count}
+        return count_labels[count]
+
     def day(date: datetime.date, *, in_period: bool = True) -> Day:
+        count = counts.get(date, 0)
+        iso = date.isoformat()
         return Day(
             date=date,
-            count=counts.get(date, 0),
+            count=count,
             in_period=in_period,
             is_today=date == asked.today,
             is_selected=date == asked.date,
+            url=link(date=iso) + ("#agenda-day" if asked.view == "month" else ""),
+            day_url=link(view="day", date=iso),
+            label=f"{weekday_names[date.weekday()]} {date.day} {month_names[date.month]}",
+            count_label=count_label(count) if count else "",
         )
 
     context: dict = {
@@ -156,6 +176,8 @@ def agenda_context(orders: QuerySet[Order], *, asked: AgendaRequest, query: dict
         "total": sum(counts.values()),
         "weekdays": [date_format(datetime.date(2024, 1, 1 + index), "l") for index in range(7)],
         "query_items": [(key, value) for key, value in query.items() if value],
+        "today_word": _("today"),
+        "no_order_word": _("no order"),
     }
     if asked.view == "year":
         months = []
@@ -163,7 +185,14 @@ def agenda_context(orders: QuerySet[Order], *, asked: AgendaRequest, query: dict
             weeks = calendar.Calendar().monthdatescalendar(asked.date.year, month)
             grid = [[day(date, in_period=date.month == month) for date in week] for week in weeks]
             total = sum(d.count for week in grid for d in week if d.in_period)
-            months.append({"number": month, "name": MONTHS[month], "weeks": grid, "total": total})
+            months.append(
+                {
+                    "name": month_names[month],
+                    "weeks": grid,
+                    "count_label": count_label(total),
+                    "url": link(view="month", date=datetime.date(asked.date.year, month, 1).isoformat()),
+                }
+            )
         context["months"] = months
     elif asked.view == "month":
         context["weeks"] = [

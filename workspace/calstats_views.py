@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.models import Account
+from figures.models import MonthFigures, ProductMonthFigures
 from orders import selectors
 from orders.agenda import going_to, placed_orders, recipient_for
 from orders.models import Order
@@ -23,7 +24,7 @@ from portal.ids import parse_id
 
 from . import agenda, statistics
 
-#: the client view's recipient list: the most used entries of the address book, or those matching a search
+#: the client view's recipient list: the last used entries of the address book, or those matching a search
 AGENDA_RECIPIENTS = 30
 
 
@@ -41,7 +42,7 @@ def agenda_view(request: HttpRequest) -> HttpResponse:
     if recipient_query:
         recipients = selectors.addresses_matching(scope=scope, text=recipient_query, limit=AGENDA_RECIPIENTS)
     else:
-        recipients = selectors.addresses_most_used(scope=scope, limit=AGENDA_RECIPIENTS)
+        recipients = selectors.addresses_recent(scope=scope, limit=AGENDA_RECIPIENTS)
     if recipient is not None and recipient not in recipients:
         recipients.insert(0, recipient)
     context = agenda.agenda_context(
@@ -58,7 +59,9 @@ def agenda_view(request: HttpRequest) -> HttpResponse:
 def statistics_view(request: HttpRequest) -> HttpResponse:
     """ "My statistics": the chosen year month by month beside the year before, charts and tables."""
     year = statistics.chosen_year(request.GET.get("year"))
-    context = statistics.statistics_context(Order.objects.visible_to(request.scope), year=year)
+    context = statistics.statistics_context(
+        MonthFigures.objects.visible_to(request.scope), ProductMonthFigures.objects.visible_to(request.scope), year=year
+    )
     context.update(
         years=range(timezone.localdate().year, statistics.FIRST_YEAR - 1, -1)[:15],
         csv_url=f"{reverse('portal:statistics_csv')}?year={year}",
@@ -70,7 +73,9 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
 @customer_required
 def statistics_csv_view(request: HttpRequest) -> HttpResponse:
     year = statistics.chosen_year(request.GET.get("year"))
-    context = statistics.statistics_context(Order.objects.visible_to(request.scope), year=year)
+    context = statistics.statistics_context(
+        MonthFigures.objects.visible_to(request.scope), ProductMonthFigures.objects.visible_to(request.scope), year=year
+    )
     return statistics.statistics_csv(context, filename=f"statistiques-{year}.csv")
 
 
@@ -99,6 +104,14 @@ def _staff_orders(request: HttpRequest) -> tuple[QuerySet[Order], dict]:
     return orders, {"account": account, "accounts": choices, "account_query": account_query}
 
 
+def _staff_figures(account: Account | None) -> tuple[QuerySet[MonthFigures], QuerySet[ProductMonthFigures]]:
+    """Every account's month figures (staff in admin), or one account's."""
+    months, products = MonthFigures.objects.all(), ProductMonthFigures.objects.all()
+    if account is not None:
+        months, products = months.filter(account=account), products.filter(account=account)
+    return months, products
+
+
 def staff_agenda_view(request: HttpRequest) -> HttpResponse:
     """The agenda in admin: the orders of every account, or of the account chosen."""
     orders, context = _staff_orders(request)
@@ -122,11 +135,11 @@ def staff_agenda_view(request: HttpRequest) -> HttpResponse:
 
 def staff_statistics_view(request: HttpRequest) -> HttpResponse:
     """The statistics in admin: shop-wide figures, or one account's."""
-    orders, context = _staff_orders(request)
+    _orders, context = _staff_orders(request)
     year = statistics.chosen_year(request.GET.get("year"))
     account = context["account"]
     query = urlencode({"year": year, **({"account": account.pk} if account else {})})
-    context.update(statistics.statistics_context(orders, year=year))
+    context.update(statistics.statistics_context(*_staff_figures(context["account"]), year=year))
     context.update(
         admin.site.each_context(request),
         staff=True,
@@ -140,8 +153,9 @@ def staff_statistics_view(request: HttpRequest) -> HttpResponse:
 
 
 def staff_statistics_csv_view(request: HttpRequest) -> HttpResponse:
-    orders, context = _staff_orders(request)
+    _orders, context = _staff_orders(request)
     year = statistics.chosen_year(request.GET.get("year"))
     account = context["account"]
     name = f"statistiques-{year}" + (f"-{account.pk}" if account else "-atelier")
-    return statistics.statistics_csv(statistics.statistics_context(orders, year=year), filename=f"{name}.csv")
+    figures = statistics.statistics_context(*_staff_figures(account), year=year)
+    return statistics.statistics_csv(figures, filename=f"{name}.csv")

@@ -4,7 +4,7 @@ seasons (the September rentrée and the Christmas rush), one to three baskets ea
 by a quote from a small demo price grid. Idempotent: nothing is added once the history exists.
 
 Rows are made with ``bulk_create`` (fast), the order numbers by the kernel's numbering, and the search
-documents rebuilt once at the end (``orders.search.orders_changed``).
+documents and the statistics' month figures rebuilt once at the end.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from contacts.models import Account, User
+from figures.services import figures_refresh
 from library.models import Binding, PaperFormat, PaperWeight, PrintType, Product
 from orders.models import Address, BasketKind, BasketLine, Bookseller, Order, OrderStatus, ShippingBasket
 from orders.search import orders_changed
@@ -205,6 +206,7 @@ def demo_order_history(*, account: Account, user: User) -> int:
     _address_counters(addresses, baskets)
     _quotes(rng, orders, baskets, lines_by_basket, user)
     orders_changed([order.pk for order in orders])
+    figures_refresh(account_ids=[account.pk])
     return len(orders)
 
 

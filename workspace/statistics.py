@@ -1,8 +1,8 @@
 """The statistics' pages: the customer's "My statistics" and the shop-wide figures for staff in admin.
 
-Both build one context from a queryset of orders with ``statistics_context``: every figure is
-aggregated by the database (``orders.agenda``, ``quotes.statistics``), month by month, for the chosen
-year and the year before, in a fixed number of queries. The CSV holds the same figures as the tables.
+Both build one context with ``statistics_context`` from the month figures the database keeps for each
+account (``figures``: rebuilt by grouped queries after every change of an order), for the chosen year
+and the year before, in a fixed number of queries. The CSV holds the same figures as the tables.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from contacts.exports import spreadsheet_safe
-from orders import agenda
-from orders.models import BasketKind, Order
-from quotes.statistics import ordered_amounts
+from figures import selectors
+from figures.models import MonthFigures, ProductMonthFigures
+from orders.models import BasketKind
 
 from . import charts
 
@@ -62,15 +62,15 @@ def _monthly(key: str, title: str, before: list, current: list, *, note: str = "
     )
 
 
-def statistics_context(orders: QuerySet[Order], *, year: int) -> dict:
-    """The figures of ``year`` beside those of ``year - 1``: seven queries, whatever the number of orders."""
+def statistics_context(months: QuerySet[MonthFigures], products: QuerySet[ProductMonthFigures], *, year: int) -> dict:
+    """The figures of ``year`` beside those of ``year - 1``, read from the month figures the database
+    keeps (``figures``): three queries, whatever the number of orders."""
     previous = year - 1
-    figures = agenda.year_figures(orders, years=(previous, year))
-    amounts = ordered_amounts(orders, years=(previous, year))
-    best = agenda.top_products(orders, year=year)
+    figures = selectors.year_figures(months, years=(previous, year))
+    best = selectors.top_products(products, year=year)
     before, current = figures[previous], figures[year]
     kinds = [(kind, str(label)) for kind, label in BasketKind.choices]
-    unpriced = amounts[year].unpriced_total
+    unpriced = current.unpriced_total
     sections = [
         _monthly("orders", _("Orders placed"), before.orders, current.orders),
         _monthly("copies", _("Copies printed"), before.copies, current.copies),
@@ -93,8 +93,8 @@ def statistics_context(orders: QuerySet[Order], *, year: int) -> dict:
         _monthly(
             "amount",
             _("Amount ordered (excl. VAT, €)"),
-            amounts[previous].amounts,
-            amounts[year].amounts,
+            before.amounts,
+            current.amounts,
             note=ngettext(
                 "Orders do not keep a price of their own: the amount is that of the last quote made for each order. "
                 "%(count)s order of %(year)s has no quote and is not in this amount.",

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from orders import agenda
 from orders.models import Order
@@ -129,7 +130,7 @@ def test_bad_dates_fall_back_to_today(customer_client, date):
 
 
 def test_client_view_keeps_the_orders_going_to_one_recipient(customer_client, account):
-    turet = AddressFactory(account=account, company="Librairie Turet", use_count=3)
+    turet = AddressFactory(account=account, company="Librairie Turet", use_count=3, last_used_at=timezone.now())
     to_turet = placed(account, datetime.datetime(2026, 3, 10, 9, tzinfo=UTC), name="Pour Turet")
     BasketFactory(order=to_turet, address=turet)
     elsewhere = placed(account, datetime.datetime(2026, 3, 10, 10, tzinfo=UTC), name="Pour ailleurs")

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from figures.services import figures_refresh
 from orders.models import Order
 from tests.factories import AccountFactory, OrderFactory, StaffUserFactory
 from tests.orders.factories import BasketFactory, LineFactory
@@ -46,6 +47,7 @@ def test_staff_agenda_shows_every_account_and_filters_by_one(staff_client, two_a
 
 def test_staff_statistics_are_shop_wide_or_one_accounts(staff_client, two_accounts):
     phare, _marees = two_accounts
+    figures_refresh()
     url = reverse("portal:staff_statistics")
     page = staff_client.get(url, {"year": "2026"}).content.decode()
     assert '<td class="num">18</td>' in page  # 7 + 11 copies in March

@@ -11,10 +11,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from orders import agenda
+from figures.models import MonthFigures, ProductMonthFigures
+from figures.selectors import top_products, year_figures
+from figures.services import figures_refresh
 from orders.models import Order, ShippingBasket
 from quotes.models import Quote
-from quotes.statistics import ordered_amounts
 from tests.factories import AccountFactory, OrderFactory
 from tests.library.factories import ProductFactory
 from tests.orders.factories import BasketFactory, BooksellerFactory, LineFactory
@@ -58,14 +59,15 @@ def test_months_sums_and_the_year_before(account, books):
     placed(account, datetime.datetime(2026, 3, 1, 9, tzinfo=UTC), lines=[(phare, 1000)], status=Order.Status.CANCELLED)
     OrderFactory(account=account, status=Order.Status.DRAFT)
     placed(AccountFactory(), datetime.datetime(2026, 1, 10, 9, tzinfo=UTC))
-    figures = agenda.year_figures(Order.objects.filter(account=account), years=(2025, 2026))
+    figures_refresh()
+    figures = year_figures(MonthFigures.objects.filter(account=account), years=(2025, 2026))
     this, before = figures[2026], figures[2025]
     assert this.orders[:3] == [1, 1, 0]
     assert this.copies[:3] == [5, 120, 0]
     assert this.baskets["pickup"][0] == 1 and this.baskets["address"][1] == 1
     assert (this.orders_total, this.copies_total) == (2, 125)
     assert (before.orders_total, before.copies_total, before.orders[0]) == (1, 7, 1)
-    best = agenda.top_products(Order.objects.filter(account=account), year=2026)
+    best = top_products(ProductMonthFigures.objects.filter(account=account), year=2026)
     assert [(p.title, p.copies, p.copies_before) for p in best] == [("Le Gardien du phare", 105, 0), ("Marées", 20, 7)]
 
 
@@ -77,15 +79,17 @@ def test_amount_is_the_last_quote_of_each_order_and_orders_without_one_are_count
     second = placed(account, at)
     quote(second, "19.50", at=at)
     placed(account, at)  # no quote
-    amounts = ordered_amounts(Order.objects.filter(account=account), years=(2025, 2026))
-    assert amounts[2026].amounts[3] == Decimal("100.00")
-    assert (amounts[2026].priced[3], amounts[2026].unpriced[3]) == (2, 1)
-    assert amounts[2025].total == 0
+    figures_refresh(account_ids=[account.pk])
+    figures = year_figures(MonthFigures.objects.filter(account=account), years=(2025, 2026))
+    assert figures[2026].amounts[3] == Decimal("100.00")
+    assert (figures[2026].priced[3], figures[2026].unpriced_total) == (2, 1)
+    assert sum(figures[2025].amounts) == 0
 
 
 def test_page_shows_the_figures_in_tables_beside_their_charts(customer_client, account, books):
     placed(account, datetime.datetime(2026, 5, 10, 9, tzinfo=UTC), lines=[(books[0], 321)])
     placed(AccountFactory(), datetime.datetime(2026, 5, 10, 9, tzinfo=UTC), lines=[])
+    figures_refresh()
     response = customer_client.get(reverse("portal:statistics"), {"year": "2026"})
     page = response.content.decode()
     assert response.status_code == 200
@@ -103,6 +107,7 @@ def test_bad_years_give_this_year(customer_client, year):
 def test_csv_holds_the_figures_and_no_formula(customer_client, account):
     product = ProductFactory(account=account, title='=HYPERLINK("http://evil")')
     placed(account, datetime.datetime(2026, 5, 10, 9, tzinfo=UTC), lines=[(product, 12)])
+    figures_refresh()
     response = customer_client.get(reverse("portal:statistics_csv"), {"year": "2026"})
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="statistiques-2026.csv"' in response["Content-Disposition"]
@@ -133,14 +138,47 @@ def test_statistics_query_count_does_not_grow_with_orders(
     customer_client, account, books, django_assert_max_num_queries, django_assert_num_queries
 ):
     placed(account, datetime.datetime(2026, 5, 10, 9, tzinfo=UTC), lines=[(books[0], 3)])
+    figures_refresh()
     customer_client.get(reverse("portal:statistics"), {"year": "2026"})
     with django_assert_max_num_queries(14) as one:
         customer_client.get(reverse("portal:statistics"), {"year": "2026"})
     for month in range(1, 13):
         placed(account, datetime.datetime(2026, month, 3, 9, tzinfo=UTC), lines=[(books[0], 3), (books[1], 4)])
         placed(account, datetime.datetime(2025, month, 3, 9, tzinfo=UTC), lines=[(books[1], 4)])
+    figures_refresh()
     with django_assert_num_queries(len(one.captured_queries)):
         customer_client.get(reverse("portal:statistics"), {"year": "2026"})
+
+
+def test_the_figures_follow_the_orders_once_committed(account, books, django_capture_on_commit_callbacks):
+    """Placing, moving and cancelling an order rebuilds the months it was and is in (signals → task)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        order = placed(account, datetime.datetime(2026, 5, 10, 9, tzinfo=UTC), lines=[(books[0], 30)])
+    may = MonthFigures.objects.get(account=account, month=datetime.date(2026, 5, 1))
+    assert (may.orders, may.copies, may.baskets_address) == (1, 30, 1)
+    order = Order.objects.get(pk=order.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        order.submitted_at = datetime.datetime(2026, 6, 2, 9, tzinfo=UTC)  # resubmitted in June
+        order.save()
+    assert not MonthFigures.objects.filter(account=account, month=datetime.date(2026, 5, 1)).exists()
+    assert MonthFigures.objects.get(account=account, month=datetime.date(2026, 6, 1)).copies == 30
+    with django_capture_on_commit_callbacks(execute=True):
+        LineFactory(basket=order.baskets.get(), product=books[1], quantity=5)
+    assert MonthFigures.objects.get(account=account, month=datetime.date(2026, 6, 1)).copies == 35
+    assert ProductMonthFigures.objects.filter(account=account, month=datetime.date(2026, 6, 1)).count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        Order.objects.get(pk=order.pk).delete()
+    assert not MonthFigures.objects.filter(account=account).exists()
+
+
+def test_refreshing_one_month_keeps_the_others(account, books):
+    placed(account, datetime.datetime(2026, 5, 10, 9, tzinfo=UTC), lines=[(books[0], 3)])
+    placed(account, datetime.datetime(2026, 7, 10, 9, tzinfo=UTC), lines=[(books[0], 4)])
+    figures_refresh()
+    placed(account, datetime.datetime(2026, 7, 11, 9, tzinfo=UTC), lines=[(books[0], 6)])
+    figures_refresh(account_ids=[account.pk], month=datetime.date(2026, 7, 1))
+    copies = dict(MonthFigures.objects.filter(account=account).values_list("month__month", "copies"))
+    assert copies == {5: 3, 7: 10}
 
 
 def test_chart_bars_are_scaled_to_a_round_top():

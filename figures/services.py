@@ -1,0 +1,107 @@
+"""Rebuilding the month figures from the orders: grouped queries in the database, then the rows of the
+months rebuilt replaced in one transaction (a reader sees the old rows or the new ones)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Count, DecimalField, F, OuterRef, QuerySet, Subquery, Sum
+from django.utils import timezone
+
+from orders.agenda import counted_orders, day_start, year_month
+from orders.models import BasketKind, BasketLine, Order, ShippingBasket
+from quotes.models import Quote
+
+from .models import MonthFigures, ProductMonthFigures
+
+BATCH = 2000
+
+
+def month_of(at: datetime.datetime) -> datetime.date:
+    """The first day of the shop's month ``at`` falls in."""
+    return timezone.localtime(at, timezone.get_default_timezone()).date().replace(day=1)
+
+
+def _next_month(month: datetime.date) -> datetime.date:
+    return (month + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _orders(account_ids: list[int] | None, month: datetime.date | None) -> QuerySet[Order]:
+    orders = counted_orders(Order.objects.all())
+    if account_ids is not None:
+        orders = orders.filter(account_id__in=account_ids)
+    if month is not None:
+        orders = orders.filter(submitted_at__gte=day_start(month), submitted_at__lt=day_start(_next_month(month)))
+    return orders
+
+
+def _key(row: dict) -> tuple[int, datetime.date]:
+    return row["account_id"], datetime.date(int(row["y"]), int(row["m"]), 1)
+
+
+@transaction.atomic
+def figures_refresh(*, account_ids: Iterable[int] | None = None, month: datetime.date | None = None) -> int:
+    """Rebuild the figures of these accounts (all when None) for ``month`` (every month when None);
+    return the rows written. Six grouped queries, whatever the number of orders."""
+    account_ids = None if account_ids is None else sorted(set(account_ids))
+    orders = _orders(account_ids, month)
+    months: dict[tuple[int, datetime.date], MonthFigures] = {}
+
+    def figures(key) -> MonthFigures:
+        if key not in months:
+            months[key] = MonthFigures(account_id=key[0], month=key[1])
+        return months[key]
+
+    last_quote = Quote.objects.filter(order=OuterRef("pk")).order_by("-created_at", "-id").values("total_excl_tax")[:1]
+    rows = (
+        orders.annotate(quoted=Subquery(last_quote, output_field=DecimalField(max_digits=12, decimal_places=2)))
+        .order_by()
+        .values("account_id", **year_month("submitted_at"))
+        .annotate(n=Count("pk"), amount=Sum("quoted"), priced=Count("quoted"))
+    )
+    for row in rows:
+        entry = figures(_key(row))
+        entry.orders, entry.amount, entry.priced = row["n"], row["amount"] or 0, row["priced"]
+    lines = BasketLine.objects.filter(basket__order__in=orders).order_by()
+    for row in lines.values(
+        account_id=F("basket__order__account_id"), **year_month("basket__order__submitted_at")
+    ).annotate(n=Sum("quantity")):
+        figures(_key(row)).copies = row["n"] or 0
+    baskets = ShippingBasket.objects.filter(order__in=orders).order_by()
+    fields = {
+        BasketKind.ADDRESS: "baskets_address",
+        BasketKind.BOOKSELLER: "baskets_bookseller",
+        BasketKind.PICKUP: "baskets_pickup",
+    }
+    for row in baskets.values("kind", account_id=F("order__account_id"), **year_month("order__submitted_at")).annotate(
+        n=Count("pk")
+    ):
+        setattr(figures(_key(row)), fields[row["kind"]], row["n"])
+    products = defaultdict(int)
+    for row in lines.values(
+        "product_id", account_id=F("basket__order__account_id"), **year_month("basket__order__submitted_at")
+    ).annotate(n=Sum("quantity")):
+        products[(*_key(row), row["product_id"])] += row["n"] or 0
+
+    stale_months = MonthFigures.objects.all()
+    stale_products = ProductMonthFigures.objects.all()
+    if account_ids is not None:
+        stale_months = stale_months.filter(account_id__in=account_ids)
+        stale_products = stale_products.filter(account_id__in=account_ids)
+    if month is not None:
+        stale_months = stale_months.filter(month=month)
+        stale_products = stale_products.filter(month=month)
+    stale_months.delete()
+    stale_products.delete()
+    MonthFigures.objects.bulk_create(months.values(), batch_size=BATCH)
+    ProductMonthFigures.objects.bulk_create(
+        (
+            ProductMonthFigures(account_id=account_id, month=first_day, product_id=product_id, copies=copies)
+            for (account_id, first_day, product_id), copies in products.items()
+        ),
+        batch_size=BATCH,
+    )
+    return len(months) + len(products)
