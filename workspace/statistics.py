@@ -47,6 +47,7 @@ class Figure:
     total: tuple[object, object] | None = None
     note: str = ""
     money: bool = False
+    svg: str = ""
 
 
 def _monthly(key: str, title: str, before: list, current: list, *, note: str = "", money: bool = False) -> Figure:
@@ -117,6 +118,14 @@ def statistics_context(months: QuerySet[MonthFigures], products: QuerySet[Produc
             ),
         ),
     ]
+    for section in sections:
+        section.svg = charts.svg(
+            section.chart,
+            title_id=f"stats-{section.key}-svg-title",
+            title=_("%(title)s: chart, %(previous)s and %(year)s (the figures are in the table)")
+            % {"title": section.title, "previous": previous, "year": year},
+            series_names=(str(previous), str(year)),
+        )
     months = [str(MONTHS_3[number]).capitalize() for number in range(1, 13)]
     monthly_baskets = [
         (month, [(before.baskets[kind][index], current.baskets[kind][index]) for kind, _label in kinds])
