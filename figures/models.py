@@ -2,9 +2,10 @@
 statistics page reads a few dozen rows instead of aggregating 100,000 orders on each request.
 
 One ``MonthFigures`` row per account and month (the month of the shop's time zone in which the orders
-were placed, its first day), one ``ProductMonthFigures`` row per account, product and month. They are
+were placed, its first day), one ``ProductYearFigures`` row per account, product and year. They are
 derived data: ``services.figures_refresh`` rebuilds the rows of an account's month from the orders
-with grouped queries, after every change of an order, basket, line or quote of that month
+(and its products' rows of that year) with grouped queries, after every change of an order, basket,
+line or quote of that month
 (``signals``), and ``manage.py figures_refresh`` rebuilds everything (after a bulk load).
 """
 
@@ -48,20 +49,24 @@ class MonthFigures(models.Model):
         return f"{self.account_id} {self.month:%Y-%m}"
 
 
-class ProductMonthFigures(models.Model):
+class ProductYearFigures(models.Model):
+    """Copies of one product ordered by an account in one year (the shop's calendar): the top products
+    of a year are the first rows of an index, whatever the size of the library."""
+
     account = models.ForeignKey("contacts.Account", related_name="+", on_delete=models.CASCADE)
     product = models.ForeignKey("library.Product", related_name="+", on_delete=models.CASCADE)
-    month = models.DateField(_("month"))
+    year = models.PositiveSmallIntegerField(_("year"))
     copies = models.PositiveBigIntegerField(_("copies"), default=0)
 
     objects = FiguresQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("product month figures")
-        verbose_name_plural = _("product month figures")
+        verbose_name = _("product year figures")
+        verbose_name_plural = _("product year figures")
         constraints = [
-            models.UniqueConstraint(fields=["account", "month", "product"], name="productmonthfigures_once"),
+            models.UniqueConstraint(fields=["account", "year", "product"], name="productyearfigures_once"),
         ]
+        indexes = [models.Index(fields=["account", "year", "-copies"], name="productyearfigures_top_idx")]
 
     def __str__(self) -> str:
-        return f"{self.account_id} {self.product_id} {self.month:%Y-%m}"
+        return f"{self.account_id} {self.product_id} {self.year}"

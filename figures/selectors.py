@@ -6,11 +6,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 
 from orders.models import BasketKind
 
-from .models import MonthFigures, ProductMonthFigures
+from .models import MonthFigures, ProductYearFigures
 
 TOP_PRODUCTS = 10
 _BASKET_FIELDS = {
@@ -89,22 +89,26 @@ class TopProduct:
     copies_before: int  # the same product's copies the year before
 
 
-def top_products(products: QuerySet[ProductMonthFigures], *, year: int, limit: int = TOP_PRODUCTS) -> list[TopProduct]:
-    """The products most ordered in ``year`` (copies), with their copies of the year before; two queries."""
-
-    def of_year(value: int) -> QuerySet[ProductMonthFigures]:
-        return products.filter(month__gte=datetime.date(value, 1, 1), month__lt=datetime.date(value + 1, 1, 1))
-
-    best = list(
-        of_year(year)
-        .order_by()
-        .values("product_id", "product__title")
-        .annotate(n=Sum("copies"))
-        .order_by("-n", "product_id")[:limit]
-    )
+def top_products(
+    products: QuerySet[ProductYearFigures], *, year: int, limit: int = TOP_PRODUCTS, one_account: bool = True
+) -> list[TopProduct]:
+    """The products most ordered in ``year`` (copies), with their copies of the year before; two queries.
+    For one account, the first rows of an index; for several, summed over the accounts first."""
+    rows = products.filter(year=year)
+    if one_account:  # a product belongs to one account: its row is its total
+        best = list(
+            rows.annotate(n=F("copies")).values("product_id", "product__title", "n").order_by("-copies")[:limit]
+        )
+    else:
+        best = list(
+            rows.order_by()
+            .values("product_id", "product__title")
+            .annotate(n=Sum("copies"))
+            .order_by("-n", "product_id")[:limit]
+        )
     before = {}
     if best:
-        previous = of_year(year - 1).filter(product_id__in=[row["product_id"] for row in best]).order_by()
+        previous = products.filter(year=year - 1, product_id__in=[row["product_id"] for row in best]).order_by()
         before = {row["product_id"]: row["n"] for row in previous.values("product_id").annotate(n=Sum("copies"))}
     return [
         TopProduct(

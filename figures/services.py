@@ -4,7 +4,6 @@ months rebuilt replaced in one transaction (a reader sees the old rows or the ne
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -15,7 +14,7 @@ from orders.agenda import counted_orders, day_start, year_month
 from orders.models import BasketKind, BasketLine, Order, ShippingBasket
 from quotes.models import Quote
 
-from .models import MonthFigures, ProductMonthFigures
+from .models import MonthFigures, ProductYearFigures
 
 BATCH = 2000
 
@@ -29,12 +28,13 @@ def _next_month(month: datetime.date) -> datetime.date:
     return (month + datetime.timedelta(days=32)).replace(day=1)
 
 
-def _orders(account_ids: list[int] | None, month: datetime.date | None) -> QuerySet[Order]:
+def _orders(account_ids: list[int] | None, first: datetime.date | None, end: datetime.date | None) -> QuerySet[Order]:
+    """The counted orders of these accounts placed from ``first`` (included) to ``end`` (excluded)."""
     orders = counted_orders(Order.objects.all())
     if account_ids is not None:
         orders = orders.filter(account_id__in=account_ids)
-    if month is not None:
-        orders = orders.filter(submitted_at__gte=day_start(month), submitted_at__lt=day_start(_next_month(month)))
+    if first is not None:
+        orders = orders.filter(submitted_at__gte=day_start(first), submitted_at__lt=day_start(end))
     return orders
 
 
@@ -44,10 +44,13 @@ def _key(row: dict) -> tuple[int, datetime.date]:
 
 @transaction.atomic
 def figures_refresh(*, account_ids: Iterable[int] | None = None, month: datetime.date | None = None) -> int:
-    """Rebuild the figures of these accounts (all when None) for ``month`` (every month when None);
-    return the rows written. Six grouped queries, whatever the number of orders."""
+    """Rebuild the figures of these accounts (all when None) for ``month`` and its products' figures for
+    the month's year (everything when None); return the rows written. Four grouped queries, whatever the
+    number of orders."""
     account_ids = None if account_ids is None else sorted(set(account_ids))
-    orders = _orders(account_ids, month)
+    orders = _orders(account_ids, month, month and _next_month(month))
+    year = None if month is None else month.year
+    year_orders = _orders(account_ids, month and datetime.date(year, 1, 1), month and datetime.date(year + 1, 1, 1))
     months: dict[tuple[int, datetime.date], MonthFigures] = {}
 
     def figures(key) -> MonthFigures:
@@ -80,28 +83,26 @@ def figures_refresh(*, account_ids: Iterable[int] | None = None, month: datetime
         n=Count("pk")
     ):
         setattr(figures(_key(row)), fields[row["kind"]], row["n"])
-    products = defaultdict(int)
-    for row in lines.values(
-        "product_id", account_id=F("basket__order__account_id"), **year_month("basket__order__submitted_at")
-    ).annotate(n=Sum("quantity")):
-        products[(*_key(row), row["product_id"])] += row["n"] or 0
+    year_lines = BasketLine.objects.filter(basket__order__in=year_orders).order_by()
+    products = [
+        ProductYearFigures(account_id=row["account_id"], product_id=row["product_id"], year=row["y"], copies=row["n"])
+        for row in year_lines.values(
+            "product_id",
+            account_id=F("basket__order__account_id"),
+            y=year_month("basket__order__submitted_at")["y"],
+        ).annotate(n=Sum("quantity"))
+    ]
 
     stale_months = MonthFigures.objects.all()
-    stale_products = ProductMonthFigures.objects.all()
+    stale_products = ProductYearFigures.objects.all()
     if account_ids is not None:
         stale_months = stale_months.filter(account_id__in=account_ids)
         stale_products = stale_products.filter(account_id__in=account_ids)
     if month is not None:
         stale_months = stale_months.filter(month=month)
-        stale_products = stale_products.filter(month=month)
+        stale_products = stale_products.filter(year=year)
     stale_months.delete()
     stale_products.delete()
     MonthFigures.objects.bulk_create(months.values(), batch_size=BATCH)
-    ProductMonthFigures.objects.bulk_create(
-        (
-            ProductMonthFigures(account_id=account_id, month=first_day, product_id=product_id, copies=copies)
-            for (account_id, first_day, product_id), copies in products.items()
-        ),
-        batch_size=BATCH,
-    )
+    ProductYearFigures.objects.bulk_create(products, batch_size=BATCH)
     return len(months) + len(products)

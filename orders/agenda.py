@@ -1,7 +1,8 @@
 """What the agenda reads of the orders (counts per day, a day's orders) and what the statistics' month
 figures (``figures``) are built from, aggregated by the database (never a Python loop over orders),
-with day and month boundaries in the shop's time zone (``settings.TIME_ZONE``, Europe/Paris): an order placed at 23:30 UTC on 31 March is counted on
-1 April in Paris, and the day of a clock change has 23 or 25 hours.
+with day and month boundaries in the shop's time zone (``settings.TIME_ZONE``, Europe/Paris): an order
+placed at 23:30 UTC on 31 March is counted on 1 April in Paris, and the day of a clock change has 23 or
+25 hours.
 
 Every function takes the orders it reads as a queryset the caller has already scoped
 (``placed_orders(scope=...)`` for a customer, ``Order.objects.all()`` for staff in admin), so tenancy

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.models import Account
-from figures.models import MonthFigures, ProductMonthFigures
+from figures.models import MonthFigures, ProductYearFigures
 from orders import selectors
 from orders.agenda import going_to, placed_orders, recipient_for
 from orders.models import Order
@@ -60,7 +60,7 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
     """ "My statistics": the chosen year month by month beside the year before, charts and tables."""
     year = statistics.chosen_year(request.GET.get("year"))
     context = statistics.statistics_context(
-        MonthFigures.objects.visible_to(request.scope), ProductMonthFigures.objects.visible_to(request.scope), year=year
+        MonthFigures.objects.visible_to(request.scope), ProductYearFigures.objects.visible_to(request.scope), year=year
     )
     context.update(
         years=range(timezone.localdate().year, statistics.FIRST_YEAR - 1, -1)[:15],
@@ -74,7 +74,7 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
 def statistics_csv_view(request: HttpRequest) -> HttpResponse:
     year = statistics.chosen_year(request.GET.get("year"))
     context = statistics.statistics_context(
-        MonthFigures.objects.visible_to(request.scope), ProductMonthFigures.objects.visible_to(request.scope), year=year
+        MonthFigures.objects.visible_to(request.scope), ProductYearFigures.objects.visible_to(request.scope), year=year
     )
     return statistics.statistics_csv(context, filename=f"statistiques-{year}.csv")
 
@@ -104,9 +104,9 @@ def _staff_orders(request: HttpRequest) -> tuple[QuerySet[Order], dict]:
     return orders, {"account": account, "accounts": choices, "account_query": account_query}
 
 
-def _staff_figures(account: Account | None) -> tuple[QuerySet[MonthFigures], QuerySet[ProductMonthFigures]]:
+def _staff_figures(account: Account | None) -> tuple[QuerySet[MonthFigures], QuerySet[ProductYearFigures]]:
     """Every account's month figures (staff in admin), or one account's."""
-    months, products = MonthFigures.objects.all(), ProductMonthFigures.objects.all()
+    months, products = MonthFigures.objects.all(), ProductYearFigures.objects.all()
     if account is not None:
         months, products = months.filter(account=account), products.filter(account=account)
     return months, products
@@ -139,7 +139,7 @@ def staff_statistics_view(request: HttpRequest) -> HttpResponse:
     year = statistics.chosen_year(request.GET.get("year"))
     account = context["account"]
     query = urlencode({"year": year, **({"account": account.pk} if account else {})})
-    context.update(statistics.statistics_context(*_staff_figures(context["account"]), year=year))
+    context.update(statistics.statistics_context(*_staff_figures(account), year=year, one_account=account is not None))
     context.update(
         admin.site.each_context(request),
         staff=True,
@@ -157,5 +157,5 @@ def staff_statistics_csv_view(request: HttpRequest) -> HttpResponse:
     year = statistics.chosen_year(request.GET.get("year"))
     account = context["account"]
     name = f"statistiques-{year}" + (f"-{account.pk}" if account else "-atelier")
-    figures = statistics.statistics_context(*_staff_figures(account), year=year)
+    figures = statistics.statistics_context(*_staff_figures(account), year=year, one_account=account is not None)
     return statistics.statistics_csv(figures, filename=f"{name}.csv")

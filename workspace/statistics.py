@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from contacts.exports import spreadsheet_safe
 from figures import selectors
-from figures.models import MonthFigures, ProductMonthFigures
+from figures.models import MonthFigures, ProductYearFigures
 from orders.models import BasketKind
 
 from . import charts
@@ -63,12 +63,14 @@ def _monthly(key: str, title: str, before: list, current: list, *, note: str = "
     )
 
 
-def statistics_context(months: QuerySet[MonthFigures], products: QuerySet[ProductMonthFigures], *, year: int) -> dict:
+def statistics_context(
+    months: QuerySet[MonthFigures], products: QuerySet[ProductYearFigures], *, year: int, one_account: bool = True
+) -> dict:
     """The figures of ``year`` beside those of ``year - 1``, read from the month figures the database
     keeps (``figures``): three queries, whatever the number of orders."""
     previous = year - 1
     figures = selectors.year_figures(months, years=(previous, year))
-    best = selectors.top_products(products, year=year)
+    best = selectors.top_products(products, year=year, one_account=one_account)
     before, current = figures[previous], figures[year]
     kinds = [(kind, str(label)) for kind, label in BasketKind.choices]
     unpriced = current.unpriced_total

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from contacts.models import Account
-from figures.models import MonthFigures, ProductMonthFigures
+from figures.models import MonthFigures, ProductYearFigures
 from figures.selectors import top_products, year_figures
 from orders.models import Order
 from quotes.models import Quote
@@ -29,6 +29,6 @@ def test_demo_history_is_two_years_of_orders_made_once():
     assert figures[this_year - 1].copies_total > figures[this_year - 1].orders_total
     assert sum(figures[this_year - 1].amounts) > 0
     assert Quote.objects.filter(account=publisher).count() > count // 2
-    assert top_products(ProductMonthFigures.objects.filter(account=publisher), year=this_year - 1)
+    assert top_products(ProductYearFigures.objects.filter(account=publisher), year=this_year - 1)
     load_demo_data()
     assert Order.objects.filter(account=publisher).count() == count

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from figures.models import MonthFigures, ProductMonthFigures
+from figures.models import MonthFigures, ProductYearFigures
 from figures.selectors import top_products, year_figures
 from figures.services import figures_refresh
 from orders.models import Order, ShippingBasket
@@ -67,7 +67,7 @@ def test_months_sums_and_the_year_before(account, books):
     assert this.baskets["pickup"][0] == 1 and this.baskets["address"][1] == 1
     assert (this.orders_total, this.copies_total) == (2, 125)
     assert (before.orders_total, before.copies_total, before.orders[0]) == (1, 7, 1)
-    best = top_products(ProductMonthFigures.objects.filter(account=account), year=2026)
+    best = top_products(ProductYearFigures.objects.filter(account=account), year=2026)
     assert [(p.title, p.copies, p.copies_before) for p in best] == [("Le Gardien du phare", 105, 0), ("Marées", 20, 7)]
 
 
@@ -165,7 +165,7 @@ def test_the_figures_follow_the_orders_once_committed(account, books, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         LineFactory(basket=order.baskets.get(), product=books[1], quantity=5)
     assert MonthFigures.objects.get(account=account, month=datetime.date(2026, 6, 1)).copies == 35
-    assert ProductMonthFigures.objects.filter(account=account, month=datetime.date(2026, 6, 1)).count() == 2
+    assert ProductYearFigures.objects.filter(account=account, year=2026).count() == 2
     with django_capture_on_commit_callbacks(execute=True):
         Order.objects.get(pk=order.pk).delete()
     assert not MonthFigures.objects.filter(account=account).exists()
