@@ -43,10 +43,17 @@ def _key(row: dict) -> tuple[int, datetime.date]:
 
 
 @transaction.atomic
-def figures_refresh(*, account_ids: Iterable[int] | None = None, month: datetime.date | None = None) -> int:
+def figures_refresh(
+    *,
+    account_ids: Iterable[int] | None = None,
+    month: datetime.date | None = None,
+    product_ids: Iterable[int] | None = None,
+) -> int:
     """Rebuild the figures of these accounts (all when None) for ``month`` and its products' figures for
-    the month's year (everything when None); return the rows written. Four grouped queries, whatever the
-    number of orders."""
+    the month's year (everything when None); ``product_ids``: only these products' year rows (the products
+    of the order that changed; none: ``[]``). Return the rows written. Four grouped queries, whatever
+    the number of orders."""
+    product_ids = None if product_ids is None else sorted(set(product_ids))
     account_ids = None if account_ids is None else sorted(set(account_ids))
     orders = _orders(account_ids, month, month and _next_month(month))
     year = None if month is None else month.year
@@ -84,6 +91,8 @@ def figures_refresh(*, account_ids: Iterable[int] | None = None, month: datetime
     ):
         setattr(figures(_key(row)), fields[row["kind"]], row["n"])
     year_lines = BasketLine.objects.filter(basket__order__in=year_orders).order_by()
+    if product_ids is not None:
+        year_lines = year_lines.filter(product_id__in=product_ids)
     products = [
         ProductYearFigures(account_id=row["account_id"], product_id=row["product_id"], year=row["y"], copies=row["n"])
         for row in year_lines.values(
@@ -101,6 +110,8 @@ def figures_refresh(*, account_ids: Iterable[int] | None = None, month: datetime
     if month is not None:
         stale_months = stale_months.filter(month=month)
         stale_products = stale_products.filter(year=year)
+    if product_ids is not None:
+        stale_products = stale_products.filter(product_id__in=product_ids)
     stale_months.delete()
     stale_products.delete()
     MonthFigures.objects.bulk_create(months.values(), batch_size=BATCH)

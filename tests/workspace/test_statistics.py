@@ -169,6 +169,17 @@ def test_the_figures_follow_the_orders_once_committed(account, books, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         Order.objects.get(pk=order.pk).delete()
     assert not MonthFigures.objects.filter(account=account).exists()
+    assert not ProductYearFigures.objects.filter(account=account).exists()
+
+
+def test_refreshing_some_products_keeps_the_others(account, books):
+    placed(account, datetime.datetime(2026, 5, 10, 9, tzinfo=UTC), lines=[(books[0], 3), (books[1], 8)])
+    figures_refresh()
+    ProductYearFigures.objects.filter(product=books[1]).update(copies=999)  # stands for rows left as they were
+    placed(account, datetime.datetime(2026, 5, 11, 9, tzinfo=UTC), lines=[(books[0], 4)])
+    figures_refresh(account_ids=[account.pk], month=datetime.date(2026, 5, 1), product_ids=[books[0].pk])
+    copies = dict(ProductYearFigures.objects.filter(account=account).values_list("product__title", "copies"))
+    assert copies == {books[0].title: 7, books[1].title: 999}
 
 
 def test_refreshing_one_month_keeps_the_others(account, books):
