@@ -147,6 +147,9 @@ class Order(RemembersLoadedValues, models.Model):
         indexes = [
             models.Index(fields=["account", "status", "-created_at"], name="order_account_status_idx"),
             models.Index(fields=["source", "submitted_at"], name="order_source_submitted_idx"),
+            # The agenda and the statistics read an account's orders by the day placed or wished.
+            models.Index(fields=["account", "submitted_at"], name="order_account_submitted_idx"),
+            models.Index(fields=["account", "wished_delivery_date"], name="order_account_wished_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=OrderStatus.values), name="order_status_valid"),
@@ -395,6 +398,8 @@ class BasketLine(models.Model):
             ),
             models.UniqueConstraint(fields=["basket", "product"], name="basketline_product_once_per_basket"),
         ]
+        #: a product's last line in one index step (the full-screen search's "new basket from this")
+        indexes = [models.Index(fields=["product", "-id"], name="basketline_product_recent")]
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.product}"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, Max, Prefetch, QuerySet, Sum
+from django.db.models import F, Max, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -85,6 +86,33 @@ def basket_for(*, scope: Scope, pk: int) -> QuerySet[ShippingBasket]:
 
 def line_for(*, scope: Scope, pk: int) -> QuerySet[BasketLine]:
     return BasketLine.objects.visible_to(scope).filter(pk=pk).select_related("basket__order", "product")
+
+
+def current_draft(*, scope: Scope) -> Order | None:
+    """The account's current draft (the one changed last, as the dashboard leads back to it) with its
+    baskets, or None."""
+    baskets = Prefetch(
+        "baskets", queryset=ShippingBasket.objects.select_related("bookseller").order_by("position", "id")
+    )
+    return Order.objects.visible_to(scope).drafts().prefetch_related(baskets).order_by("-updated_at", "-id").first()
+
+
+def last_lines(*, scope: Scope, product_ids: Sequence[int]) -> dict[int, BasketLine]:
+    """``{product id: the line that last ordered it}`` (a draft orders nothing), for the products of a
+    page of search results: one query, each line found through the ``basketline_product_recent`` index."""
+    latest = (
+        BasketLine.objects.filter(product_id=OuterRef("pk"))
+        .exclude(basket__order__status=OrderStatus.DRAFT)
+        .order_by("-id")
+        .values("id")[:1]
+    )
+    line_ids = Product.objects.visible_to(scope).filter(pk__in=product_ids).annotate(last=Subquery(latest))
+    lines = (
+        BasketLine.objects.visible_to(scope)
+        .filter(pk__in=line_ids.values("last"))
+        .select_related("basket__order", "basket__bookseller")
+    )
+    return {line.product_id: line for line in lines}
 
 
 def addresses_matching(*, scope: Scope, text: str, limit: int = 20) -> list[Address]:

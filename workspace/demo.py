@@ -14,6 +14,8 @@ from subscriptions.demo import demo_school_orders
 from subscriptions.demo_access import demo_school_access
 from subscriptions.models import Offer
 
+from .demo_history import demo_order_history
+
 DEMO_PASSWORD = "colophon-demo"  # noqa: S105 (printed on purpose: embedded demo only)
 
 
@@ -172,4 +174,5 @@ def load_demo_data() -> int:
     )
     created += new
     created += demo_drive(publisher, client)
+    created += demo_order_history(account=publisher, user=client)
     return created

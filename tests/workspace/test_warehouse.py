@@ -25,3 +25,9 @@ def test_warehouse_query_count_does_not_grow(customer_client, account, django_as
     OrderFactory.create_batch(40, account=account, status=Order.Status.SUBMITTED)
     with django_assert_max_num_queries(len(first.captured_queries)):
         customer_client.get(reverse("portal:warehouse"))
+
+
+def test_warehouse_and_dashboard_link_to_the_agenda_and_the_statistics(customer_client):
+    for page in ("portal:warehouse", "portal:dashboard"):
+        content = customer_client.get(reverse(page)).content.decode()
+        assert reverse("portal:agenda") in content and reverse("portal:statistics") in content
