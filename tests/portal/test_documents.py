@@ -25,6 +25,7 @@ from portal.documents.services import document_issue, document_reissue, document
 from portal.documents.tasks import render_document
 from portal.models import Document
 from tests.factories import AccountFactory, OrderFactory, UserFactory
+from tests.portal.documents_support import wsgi_get
 
 pytestmark = pytest.mark.django_db
 
@@ -160,18 +161,19 @@ def test_the_status_fragment_of_another_accounts_document_is_not_found(renderer,
     assert customer_client.get(reverse("portal:document_status", args=[other.pk])).status_code == 404
 
 
-def test_a_download_streams_the_stored_file_with_its_headers(renderer, order, rf):
+def test_a_download_is_a_redirect_to_a_signed_link_that_streams_the_file(renderer, order, rf):
     document = document_issue(kind="test-sheet", obj=order, language="fr")
     render_document(document.pk)
     document.refresh_from_db()
     response = stored_document_response(rf.get("/"), document, filename="devis-D2026-000001.pdf")
-    body = b"".join(response.streaming_content)
-    assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="devis-D2026-000001.pdf"'
-    assert response["Content-Length"] == str(len(body)) == str(document.size)
-    assert response["Cache-Control"].startswith("private, max-age=")
-    assert response["ETag"] == f'"{hashlib.sha256(body).hexdigest()}"'
-    again = stored_document_response(rf.get("/", HTTP_IF_NONE_MATCH=response["ETag"]), document, filename="x.pdf")
+    assert response.status_code == 302 and response["Cache-Control"] == "private, no-store"
+    download = wsgi_get(response["Location"])
+    assert download.status == 200
+    assert download.headers["Content-Disposition"] == 'attachment; filename="devis-D2026-000001.pdf"'
+    assert download.headers["Content-Length"] == str(len(download.body)) == str(document.size)
+    assert download.headers["Cache-Control"].startswith("private, max-age=")
+    assert download.headers["ETag"] == f'"{hashlib.sha256(download.body).hexdigest()}"'
+    again = stored_document_response(rf.get("/", HTTP_IF_NONE_MATCH=f'"{document.sha256}"'), document, filename="x.pdf")
     assert again.status_code == 304
     assert renderer.call_count == 1
 
