@@ -246,3 +246,51 @@ def test_the_operator_command_lists_and_removes_what_nothing_references(renderer
     for document in (kept, new_cart):
         document.refresh_from_db()
         assert default_storage.exists(document.storage_name)
+
+
+def test_a_worker_of_the_documents_queue_warms_every_renderer_and_survives_a_failing_one(caplog):
+    from portal.documents.tasks import consumes_documents, warm_renderers
+
+    warmed = []
+    documents.register(
+        "test-warm", mock.Mock(), model=Order, filename=str, download_url=str, warm=lambda: warmed.append(1)
+    )
+    documents.register(
+        "test-broken",
+        mock.Mock(),
+        model=Order,
+        filename=str,
+        download_url=str,
+        warm=mock.Mock(side_effect=OSError("no fonts")),
+    )
+    try:
+        warm_renderers()
+    finally:
+        documents.unregister("test-warm")
+        documents.unregister("test-broken")
+    assert warmed == [1]
+    assert "warming the test-broken renderer failed" in caplog.text
+    assert consumes_documents({"documents": object()})
+    assert not consumes_documents({"emails": object(), "imports": object()})
+
+
+def test_worker_processes_warm_only_on_the_documents_queue(monkeypatch):
+    from portal import celery as portal_celery
+
+    calls = []
+    monkeypatch.setattr("portal.documents.tasks.warm_renderers", lambda: calls.append(1))
+    monkeypatch.setattr(portal_celery.app.amqp.queues, "_consume_from", {"emails": object()}, raising=False)
+    portal_celery._warm_document_renderers()
+    assert calls == []
+    monkeypatch.setattr(portal_celery.app.amqp.queues, "_consume_from", {"documents": object()}, raising=False)
+    portal_celery._warm_document_renderers()
+    assert calls == [1]
+
+
+def test_the_quote_renderer_warms_without_a_quote():
+    from quotes.documents import warm_quote_renderer
+
+    with mock.patch("quotes.documents._weasy", wraps=__import__("quotes.documents").documents._weasy) as weasy:
+        warm_quote_renderer()
+    weasy.assert_called_once()
+    assert documents.document_kind("quote").warm is warm_quote_renderer
