@@ -125,16 +125,42 @@ def make_world(lines: int):
     return user, order, quote, client, client.cookies["sessionid"].value
 
 
-def wrk(url: str, cookie: str, seconds: int, tmp: Path) -> dict[str, float]:
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds spent by gunicorn's master ``pid`` and its workers, the recycled ones included
+    (a worker reaped by the master adds to its cutime/cstime): a figure the machine's load moves
+    much less than latencies."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def stat(process: str) -> list[str]:
+        with open(f"/proc/{process}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()
+
+    fields = stat(str(pid))
+    total = sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and entry != str(pid):
+            try:
+                child = stat(entry)
+            except OSError:
+                continue
+            if child[1] == str(pid):  # ppid
+                total += int(child[11]) + int(child[12])
+    return total / tick
+
+
+def wrk(url: str, cookie: str, seconds: int, tmp: Path, server: int | None = None) -> dict[str, float]:
     script = tmp / "report.lua"
     script.write_text(WRK_SCRIPT)
     command = ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--timeout", "60s", "-s", str(script)]
     command += ["-H", f"Cookie: sessionid={cookie}", url]
+    cpu_before = process_tree_cpu(server) if server else 0.0
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     match = re.search(r"RESULT (.*)", output)
     values = dict(item.split("=") for item in match.group(1).split())
     result = {key: float(value) for key, value in values.items()}
     result["rps"] = result["requests"] / result["seconds"]
+    if server and result["requests"]:
+        result["cpu_ms"] = (process_tree_cpu(server) - cpu_before) / result["requests"] * 1000
     return result
 
 
@@ -239,12 +265,12 @@ def part_downloads(env, tmp, quote, client, cookie, seconds) -> bool:
             text=True,
         ).stdout
         wrk(view_url, cookie, 2, tmp)  # warm every gunicorn worker
-        signed = wrk(signed_url, "", seconds, tmp)
-        view = wrk(view_url, cookie, seconds, tmp)
+        signed = wrk(signed_url, "", seconds, tmp, server=gunicorn.pid)
+        view = wrk(view_url, cookie, seconds, tmp, server=gunicorn.pid)
         flow = flows(base, view_path, cookie, seconds)
         # Renders last: one still queued would hold a worker while the downloads are measured.
         wrk(render_url, cookie, 4, tmp)
-        rendered = wrk(render_url, cookie, max(seconds, 30), tmp)
+        rendered = wrk(render_url, cookie, max(seconds, 30), tmp, server=gunicorn.pid)
     finally:
         gunicorn.kill()  # renders still queued would hold a graceful stop for half a minute
         gunicorn.wait(30)
@@ -264,8 +290,18 @@ def part_downloads(env, tmp, quote, client, cookie, seconds) -> bool:
         print(
             f"   {label:26} {r['rps']:8.1f} req/s   p50 {r['p50']:8.1f} ms   p95 {r['p95']:8.1f} ms"
             f"   p99 {r['p99']:8.1f} ms   errors {int(r['errors'])}, non-2xx {int(r['non2xx'])}"
+            + (f"   gunicorn CPU {r['cpu_ms']:.2f} ms/req" if "cpu_ms" in r else "")
         )
     print("   (wrk for all but the full flow, which is Python threads: its req/s are whole downloads)")
+    if "cpu_ms" in signed:
+        # Little's law: at 16 connections the mean wait is 16 × the CPU per request / the cores
+        # the server gets; what a quiet machine's 2 cores give, beside what this run's share gave.
+        print(
+            f"   at {os.cpu_count()} cores free, the signed link's CPU ({signed['cpu_ms']:.2f} ms) would allow"
+            f" {(os.cpu_count() or 1) * 1000 / signed['cpu_ms']:.0f} req/s, a mean wait of"
+            f" {CONNECTIONS * signed['cpu_ms'] / (os.cpu_count() or 1):.1f} ms at {CONNECTIONS} connections"
+            " (wrk's own CPU not counted)"
+        )
     ok_p95 = signed["requests"] > 0 and signed["p95"] < P95_LIMIT_MS and not (signed["non2xx"] or signed["errors"])
     ok_speed = flow["requests"] > 0 and rendered["requests"] > 0 and speedup >= SPEEDUP_FLOOR
     print(f"   stored file p95 < {P95_LIMIT_MS:.0f} ms: {'yes' if ok_p95 else 'NO'} ({signed['p95']:.1f} ms)")
