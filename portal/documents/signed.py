@@ -10,10 +10,11 @@ answers those paths itself: it checks the signature and the expiry and streams t
 query: what a download costs is the signature and the file.
 
 A link is a bearer token for one file for about a minute (``DOCUMENT_LINK_SECONDS``), the same
-contract as the presigned URL S3 gives. A bad or expired signature is a 403 that names nothing; a
-signed file that is no longer stored is a 404 (the download view re-issues a missing file before
-it signs a link). The same answer is also routed in Django (``portal:document_signed``) for servers
-that do not go through ``portal.wsgi`` (the test client, the live test server).
+contract as the presigned URL S3 gives. A forged or altered link is a 404, as the portal's other
+token routes, an expired one a 410, and neither names anything; a signed file that is no longer
+stored is a 404 too (the download view re-issues a missing file before it signs a link). The same
+answer is also routed in Django (``portal:document_signed``) for servers that do not go through
+``portal.wsgi`` (the test client, the live test server).
 """
 
 from __future__ import annotations
@@ -109,15 +110,15 @@ def signed_answer(*, token: str, method: str, if_none_match: str = "", now: floa
     if method not in ("GET", "HEAD"):
         return _refusal(405, "Method Not Allowed", [("Allow", "GET, HEAD")])
     if not token or len(token) > MAX_TOKEN_LENGTH:
-        return _refusal(403, "Forbidden")
+        return _refusal(404, "Not Found")
     try:
         payload = signing.Signer(salt=SALT).unsign_object(token)
         storage_name, filename, sha256, expires = payload["n"], payload["f"], payload["e"], int(payload["x"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return _refusal(403, "Forbidden")
+        return _refusal(404, "Not Found")  # forged or altered: as if there were nothing here
     remaining = expires - int(time.time() if now is None else now)
     if remaining <= 0:
-        return _refusal(403, "Forbidden")  # expired: the same answer as a forged link
+        return _refusal(410, "Gone")  # ours, but expired: the page's link signs a new one
     etag = f'"{sha256}"'
     cache = [("ETag", etag), ("Cache-Control", f"private, max-age={remaining}")]
     if if_none_match and _etag_matches(if_none_match, etag):

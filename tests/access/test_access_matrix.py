@@ -139,6 +139,17 @@ def quote_document(world):
     return Document.objects.get(object_id=created.pk, kind="quote")
 
 
+def stored_quote_link(world):
+    """The signed link the download view of the owner's quote redirects to (its PDF stored)."""
+    from portal.documents.signed import signed_token
+    from tests.portal.documents_support import render_pending_documents
+
+    document = quote_document(world)
+    render_pending_documents()
+    document.refresh_from_db()
+    return signed_token(storage_name=document.storage_name, filename="devis.pdf", sha256=document.sha256)
+
+
 def invitation(world):
     from django.utils import timezone
 
@@ -241,6 +252,13 @@ ROUTES: dict[str, Route] = {
     "quotes:detail": Route(quote),
     "quotes:pdf": Route(stored_quote),
     "portal:document_status": Route(quote_document),
+    # A bearer link of a minute (the view checked the scope): a forged or altered one is a 404.
+    "portal:document_signed": Route(
+        stored_quote_link,
+        kwargs=lambda token: {"token": token},
+        token=True,
+        forged=lambda token: {"token": token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")},
+    ),
     "quotes:email": Route(quote, method="post", owner_statuses=(302,)),
     "quotes:to_order": Route(quote, method="post", owner_statuses=(302,)),
     "portal:job_status": Route(background_job),

@@ -74,7 +74,7 @@ def test_only_get_and_head(stored):
 def test_an_altered_or_forged_link_is_refused_and_leaks_nothing(stored, tamper):
     token = signed_token(storage_name=stored, filename="devis.pdf", sha256=SHA)
     answer = wsgi_get(MOUNT + tamper(token))
-    assert answer.status == 403 and answer.body == b"Forbidden"
+    assert answer.status == 404 and answer.body == b"Not Found"
     assert "Content-Disposition" not in answer.headers and "ETag" not in answer.headers
 
 
@@ -84,7 +84,7 @@ def test_a_payload_signed_with_another_key_or_salt_is_refused(stored, settings):
     other_key = signing.Signer(key="not-the-secret-key", salt=SALT).sign_object(payload)
     assert signing.Signer(salt=SALT).sign_object(payload).split(":")[0] == other_key.split(":")[0]
     for token in (other_salt, other_key):
-        assert wsgi_get(MOUNT + token).status == 403
+        assert wsgi_get(MOUNT + token).status == 404
 
 
 def test_a_link_signed_for_one_file_cannot_be_pointed_at_another(stored):
@@ -94,14 +94,14 @@ def test_a_link_signed_for_one_file_cannot_be_pointed_at_another(stored):
     payload = signing.b64_decode(value.encode()).replace(stored.encode(), b"documents/quote/secret.pdf")
     forged = signing.b64_encode(payload).decode() + ":" + signature
     answer = wsgi_get(MOUNT + forged)
-    assert answer.status == 403 and b"someone" not in answer.body
+    assert answer.status == 404 and b"someone" not in answer.body
 
 
 def test_an_expired_link_is_refused(stored):
     issued = time.time() - signed.DEFAULT_LINK_SECONDS - signed.EXPIRY_STEP - 1
     old = link(stored, now=issued)
     answer = wsgi_get(old)
-    assert answer.status == 403 and answer.body == b"Forbidden"
+    assert answer.status == 410 and answer.body == b"Gone" and "Content-Disposition" not in answer.headers
     with mock.patch.object(signed.time, "time", return_value=issued):
         assert wsgi_get(old).status == 200  # the same link was good when issued
 
@@ -153,4 +153,4 @@ def test_the_same_answer_is_routed_in_django_for_other_servers(stored, client):
     assert response["Content-Disposition"] == 'attachment; filename="devis-D2026-000007.pdf"'
     assert response["ETag"] == f'"{SHA}"' and response["X-Content-Type-Options"] == "nosniff"
     refused = client.get(link(stored)[:-2] + "zz")
-    assert refused.status_code == 403 and refused.content == b"Forbidden"
+    assert refused.status_code == 404 and refused.content == b"Not Found"
