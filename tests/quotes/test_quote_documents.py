@@ -107,6 +107,18 @@ def test_a_download_never_calls_the_renderer(customer_client, customer, order, d
     assert download.body == default_storage.open(document.storage_name).read()
 
 
+def test_a_stored_download_is_one_query_beside_the_session_and_the_user(
+    customer_client, customer, order, django_assert_num_queries
+):
+    quote = quote_create_from_order(order=order, user=customer)
+    render_pending_documents()
+    customer_client.get(reverse("quotes:pdf", args=[quote.pk]))
+    with django_assert_num_queries(3):  # session, user, then the scope, the document and the number
+        response = customer_client.get(reverse("quotes:pdf", args=[quote.pk]))
+    assert response.status_code == 302 and wsgi_get(response["Location"]).body.startswith(b"%PDF-")
+    assert f"devis-{quote.number}.pdf" in wsgi_get(response["Location"]).headers["Content-Disposition"]
+
+
 def test_the_download_of_another_accounts_quote_is_not_found(customer_client, order):
     stranger = UserFactory(account=AccountFactory(name="Autre maison"))
     other = quote_create_from_order(order=order_with_lines(account=stranger.account), user=stranger)
