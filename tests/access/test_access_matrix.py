@@ -250,7 +250,7 @@ ROUTES: dict[str, Route] = {
     "files:status": Route(product_file),
     "quotes:create_from_order": Route(draft, kwargs=lambda o: {"order_pk": o.pk}, method="post", owner_statuses=(302,)),
     "quotes:detail": Route(quote),
-    "quotes:pdf": Route(stored_quote),
+    "quotes:pdf": Route(stored_quote, owner_statuses=(302,)),  # to the signed link of the stored file
     "portal:document_status": Route(quote_document),
     # A bearer link of a minute (the view checked the scope): a forged or altered one is a 404.
     "portal:document_signed": Route(
