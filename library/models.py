@@ -256,10 +256,20 @@ class Product(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_account_id = instance.__dict__.get("account_id")  # what clean() compares with
+        return instance
+
     def _moves_away_from_its_baskets(self) -> bool:
         """Whether the account is being changed while order baskets (any order's, a quote's source
-        included) list this product: the line would then name another account's product."""
-        stored = Product.objects.filter(pk=self.pk).values_list("account_id", flat=True).first()
+        included) list this product: the line would then name another account's product. A product
+        read from the database knows its account as read, so an unchanged one costs no query."""
+        if hasattr(self, "_loaded_account_id"):
+            stored = self._loaded_account_id
+        else:
+            stored = Product.objects.filter(pk=self.pk).values_list("account_id", flat=True).first()
         if stored is None or stored == self.account_id:
             return False
         return self.basket_lines.exists()

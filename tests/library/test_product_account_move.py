@@ -52,3 +52,11 @@ def test_the_admin_form_shows_the_refusal_next_to_the_account_and_saves_nothing(
         assert list(form.errors) == ["account"]
         assert "cannot move to another account" in form.errors["account"][0]
     assert Product.objects.get(pk=product.pk).account_id == original_account
+
+
+def test_an_unchanged_product_read_from_the_database_is_checked_without_a_query(django_assert_num_queries):
+    product = Product.objects.select_related("paper_format", "binding").get(pk=BasketLineFactory().product.pk)
+    with django_assert_num_queries(0):
+        product._moves_away_from_its_baskets()
+    product.account = AccountFactory()
+    assert product._moves_away_from_its_baskets()
