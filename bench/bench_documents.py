@@ -1,16 +1,23 @@
 #!/usr/bin/env python
 """Stored documents against today's render-per-click, side by side in one run (issue 11).
 
-    .venv/bin/python bench/bench_documents.py [--lines 50] [--seconds 10] [--skip-callgrind]
+    .venv/bin/python bench/bench_documents.py [--lines 50] [--seconds 10] [--runs 10] [--skip-callgrind]
+                                              [--parts 1,2,3]
 
 1. Downloads through gunicorn (the portal's gunicorn.conf.py, DEBUG off) at 16 concurrent
-   connections with wrk: the stored 50-line quote PDF (``quotes:pdf``) and the same quote rendered
-   on every click (today's view, served by bench/documents_site/ only). Floors: p95 under 30 ms
-   for the stored one, and at least 20 times the requests per second of the render per click.
-   Beside them, the CPU time of one request of each in this process (Django's test client): a
-   figure a busy machine does not move much, when the wrk figures above are the load's as much.
+   connections: the stored 50-line quote PDF and the same quote rendered on every click (today's
+   view, served by bench/documents_site/ only). A download is the view ``quotes:pdf`` (session,
+   scope, a 302) then the signed link it names, answered before Django by
+   ``portal.documents.signed`` (the file, no middleware, no query). Measured with wrk: the signed
+   link alone, the view alone, the render per click; with Python threads (wrk follows no
+   redirect): the full flow, view + file. Floors: p95 under 30 ms for the stored file (the signed
+   link), and the full flow at least 20 times the downloads per second of the render per click.
+   Beside them, the CPU time of one request of each in this process (Django's test client, the
+   WSGI application): a figure a busy machine does not move much, when the latencies above are the
+   load's as much.
 2. From "request a quote" (the customer's POST) to the PDF stored, with an idle, warm Celery worker
-   on the ``documents`` queue (Redis: REDIS_URL, default redis://127.0.0.1:6379/13). Floor: 1.5 s.
+   on the ``documents`` queue (Redis: REDIS_URL, default redis://127.0.0.1:6379/13), median and
+   p95 over the runs, split where the time goes (the worker's INFO log). Floor: 1.5 s for both.
 3. The warm render in instructions (valgrind's callgrind, repeatable on a noisy machine): a process
    rendering 1 + 2 times minus one rendering 1 + 1 time. Ceiling: today's 1.65 G.
 
@@ -72,6 +79,10 @@ def environment(tmp: Path) -> dict[str, str]:
         REDIS_URL=env.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
         CELERY_TASK_ALWAYS_EAGER="false",
         LOG_LEVEL="WARNING",
+        # A signed link made before a wrk run stays good through it (production: 60 s).
+        DOCUMENT_LINK_SECONDS="3600",
+        # Persistent database connections, as in production (COLOPHON_ENV=production: 60 s).
+        DATABASE_CONN_MAX_AGE=env.get("DATABASE_CONN_MAX_AGE", "60"),
     )
     # One thread per gunicorn worker: two WeasyPrint renders in threads of one process corrupt each
     # other's state (AssertionError in weasyprint/pdf/stream.py, "corrupted double-linked list" from
@@ -114,20 +125,112 @@ def make_world(lines: int):
     return user, order, quote, client, client.cookies["sessionid"].value
 
 
-def wrk(url: str, cookie: str, seconds: int, tmp: Path) -> dict[str, float]:
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds spent by gunicorn's master ``pid`` and its workers, the recycled ones included
+    (a worker reaped by the master adds to its cutime/cstime): a figure the machine's load moves
+    much less than latencies."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def stat(process: str) -> list[str]:
+        with open(f"/proc/{process}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()
+
+    fields = stat(str(pid))
+    total = sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and entry != str(pid):
+            try:
+                child = stat(entry)
+            except OSError:
+                continue
+            if child[1] == str(pid):  # ppid
+                total += int(child[11]) + int(child[12])
+    return total / tick
+
+
+def wrk(url: str, cookie: str, seconds: int, tmp: Path, server: int | None = None) -> dict[str, float]:
     script = tmp / "report.lua"
     script.write_text(WRK_SCRIPT)
     command = ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--timeout", "60s", "-s", str(script)]
     command += ["-H", f"Cookie: sessionid={cookie}", url]
+    cpu_before = process_tree_cpu(server) if server else 0.0
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     match = re.search(r"RESULT (.*)", output)
     values = dict(item.split("=") for item in match.group(1).split())
     result = {key: float(value) for key, value in values.items()}
     result["rps"] = result["requests"] / result["seconds"]
+    if server and result["requests"]:
+        result["cpu_ms"] = (process_tree_cpu(server) - cpu_before) / result["requests"] * 1000
     return result
 
 
-def part_downloads(env, tmp, quote, cookie, seconds) -> bool:
+def flows(base: str, view_path: str, cookie: str, seconds: float) -> dict[str, float]:
+    """The whole download as a browser makes it, on CONNECTIONS keep-alive connections: the view
+    (scope checked, 302) then the signed link it names (the file). wrk follows no redirect, so
+    this client is Python threads (http.client); each flow's time is from its first byte sent
+    to the file's last byte read."""
+    import http.client
+    import threading
+    from urllib.parse import urlsplit
+
+    host = urlsplit(base)
+    durations: list[float] = []
+    failures = [0]
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def run() -> None:
+        connection = http.client.HTTPConnection(host.hostname, host.port, timeout=60)
+        mine: list[float] = []
+        while time.perf_counter() < stop_at:
+            started = time.perf_counter()
+            try:
+                connection.request("GET", view_path, headers={"Cookie": f"sessionid={cookie}"})
+                redirect = connection.getresponse()
+                redirect.read()
+                location = redirect.getheader("Location", "")
+                connection.request("GET", location)
+                download = connection.getresponse()
+                body = download.read()
+                ok = redirect.status == 302 and download.status == 200 and body.startswith(b"%PDF-")
+            except (OSError, http.client.HTTPException):
+                ok = False
+                connection.close()
+                connection = http.client.HTTPConnection(host.hostname, host.port, timeout=60)
+            if ok:
+                mine.append(time.perf_counter() - started)
+            else:
+                with lock:
+                    failures[0] += 1
+        connection.close()
+        with lock:
+            durations.extend(mine)
+
+    began = time.perf_counter()
+    threads = [threading.Thread(target=run) for _ in range(CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    ordered = sorted(durations) or [float("nan")]
+
+    def percentile(share: float) -> float:
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+    return {
+        "requests": len(durations),
+        "seconds": elapsed,
+        "rps": len(durations) / elapsed,
+        "p50": percentile(0.50),
+        "p95": percentile(0.95),
+        "p99": percentile(0.99),
+        "errors": failures[0],
+        "non2xx": 0,
+    }
+
+
+def part_downloads(env, tmp, quote, client, cookie, seconds) -> bool:
     if shutil.which("wrk") is None:
         print("1. downloads: skipped (wrk is not installed: apt-get install wrk)")
         return True
@@ -148,76 +251,140 @@ def part_downloads(env, tmp, quote, cookie, seconds) -> bool:
                 break
             except OSError:
                 time.sleep(0.2)
-        stored_url = f"{base}/quotes/{quote.pk}/pdf/"
+        view_path = f"/quotes/{quote.pk}/pdf/"
+        view_url = f"{base}{view_path}"
         render_url = f"{base}/bench/quotes/{quote.pk}/render-per-click/"
+        # A link as the view signs it (valid DOCUMENT_LINK_SECONDS, long enough for the bench).
+        signed_url = base + client.get(view_path)["Location"]
         check = subprocess.run(
             [
-                "curl",
-                "-s",
-                "-o",
-                "/dev/null",
-                "-w",
-                "%{http_code} %{size_download}",
-                "-b",
-                f"sessionid={cookie}",
-                stored_url,
+                *("curl", "-s", "-L", "-o", "/dev/null", "-w", "%{http_code} %{size_download} %{num_redirects}"),
+                *("-b", f"sessionid={cookie}", view_url),
             ],
             capture_output=True,
             text=True,
         ).stdout
-        wrk(stored_url, cookie, 2, tmp)  # warm every gunicorn worker
-        stored = wrk(stored_url, cookie, seconds, tmp)
+        wrk(view_url, cookie, 2, tmp)  # warm every gunicorn worker
+        signed = wrk(signed_url, "", seconds, tmp, server=gunicorn.pid)
+        view = wrk(view_url, cookie, seconds, tmp, server=gunicorn.pid)
+        flow = flows(base, view_path, cookie, seconds)
         # Renders last: one still queued would hold a worker while the downloads are measured.
         wrk(render_url, cookie, 4, tmp)
-        rendered = wrk(render_url, cookie, max(seconds, 30), tmp)
+        rendered = wrk(render_url, cookie, max(seconds, 30), tmp, server=gunicorn.pid)
     finally:
         gunicorn.kill()  # renders still queued would hold a graceful stop for half a minute
         gunicorn.wait(30)
-    speedup = stored["rps"] / rendered["rps"] if rendered["rps"] else float("inf")
+    speedup = flow["rps"] / rendered["rps"] if rendered["rps"] else float("inf")
     workers = env.get("GUNICORN_WORKERS", f"{(os.cpu_count() or 1) * 2 + 1}")
     threads = env["GUNICORN_THREADS"]
     lines = quote.lines.count()
     print(f"1. downloads of a {lines}-line quote PDF through gunicorn ({workers} workers × {threads} thread),")
-    print(f"   {CONNECTIONS} connections, {seconds} s each (first check: HTTP {check} bytes)")
-    for label, r in (("stored (quotes:pdf)", stored), ("render per click (today)", rendered)):
+    print(f"   {CONNECTIONS} connections, {seconds} s each (first check, redirect followed: HTTP {check})")
+    rows = (
+        ("signed link (the file)", signed),
+        ("view (scope, 302)", view),
+        ("full flow (view + file)", flow),
+        ("render per click (today)", rendered),
+    )
+    for label, r in rows:
         print(
             f"   {label:26} {r['rps']:8.1f} req/s   p50 {r['p50']:8.1f} ms   p95 {r['p95']:8.1f} ms"
             f"   p99 {r['p99']:8.1f} ms   errors {int(r['errors'])}, non-2xx {int(r['non2xx'])}"
+            + (f"   gunicorn CPU {r['cpu_ms']:.2f} ms/req" if "cpu_ms" in r else "")
         )
-    ok_p95 = stored["requests"] > 0 and stored["p95"] < P95_LIMIT_MS and not (stored["non2xx"] or stored["errors"])
-    ok_speed = stored["requests"] > 0 and rendered["requests"] > 0 and speedup >= SPEEDUP_FLOOR
-    print(f"   stored p95 < {P95_LIMIT_MS:.0f} ms: {'yes' if ok_p95 else 'NO'} ({stored['p95']:.1f} ms)")
+    print("   (wrk for all but the full flow, which is Python threads: its req/s are whole downloads)")
+    if "cpu_ms" in signed:
+        # Little's law: at 16 connections the mean wait is 16 × the CPU per request / the cores
+        # the server gets; what a quiet machine's 2 cores give, beside what this run's share gave.
+        print(
+            f"   at {os.cpu_count()} cores free, the signed link's CPU ({signed['cpu_ms']:.2f} ms) would allow"
+            f" {(os.cpu_count() or 1) * 1000 / signed['cpu_ms']:.0f} req/s, a mean wait of"
+            f" {CONNECTIONS * signed['cpu_ms'] / (os.cpu_count() or 1):.1f} ms at {CONNECTIONS} connections"
+            " (wrk's own CPU not counted)"
+        )
+    ok_p95 = signed["requests"] > 0 and signed["p95"] < P95_LIMIT_MS and not (signed["non2xx"] or signed["errors"])
+    ok_speed = flow["requests"] > 0 and rendered["requests"] > 0 and speedup >= SPEEDUP_FLOOR
+    print(f"   stored file p95 < {P95_LIMIT_MS:.0f} ms: {'yes' if ok_p95 else 'NO'} ({signed['p95']:.1f} ms)")
+    print(f"   full flow p95 (not a floor): {flow['p95']:.1f} ms")
     if rendered["requests"]:
-        print(f"   speed-up ≥ {SPEEDUP_FLOOR:.0f}×: {'yes' if ok_speed else 'NO'} ({speedup:.0f}×)")
+        print(f"   full flow speed-up ≥ {SPEEDUP_FLOOR:.0f}×: {'yes' if ok_speed else 'NO'} ({speedup:.0f}×)")
     else:
         print(f"   speed-up ≥ {SPEEDUP_FLOOR:.0f}×: NO (no render per click finished in the window: too busy to tell)")
-    return ok_p95 and ok_speed
+    return ok_p95 and ok_speed and not flow["errors"]
 
 
 def part_cpu_per_request(quote, client) -> None:
-    def median_cpu(url: str, runs: int) -> float:
+    from wsgiref.util import FileWrapper, setup_testing_defaults
+
+    from portal.wsgi import application
+
+    def median_cpu(call, runs: int) -> float:
         spent = []
         for _ in range(runs + 1):
             started = time.process_time()
-            response = client.get(url)
-            body = b"".join(response.streaming_content) if response.streaming else response.content
+            call()
             spent.append(time.process_time() - started)
-            assert response.status_code == 200 and body.startswith(b"%PDF-"), response.status_code
         return statistics.median(spent[1:])
 
-    stored = median_cpu(f"/quotes/{quote.pk}/pdf/", 40)
-    rendered = median_cpu(f"/bench/quotes/{quote.pk}/render-per-click/", 5)
+    view_path = f"/quotes/{quote.pk}/pdf/"
+
+    def view() -> None:
+        response = client.get(view_path)
+        assert response.status_code == 302, response.status_code
+
+    signed_path = client.get(view_path)["Location"]
+
+    def signed() -> None:
+        environ = {"PATH_INFO": signed_path, "REQUEST_METHOD": "GET", "wsgi.file_wrapper": FileWrapper}
+        setup_testing_defaults(environ)
+        statuses = []
+        body = application(environ, lambda status, headers, exc_info=None: statuses.append(status))
+        content = b"".join(body)
+        body.close()
+        assert statuses == ["200 OK"] and content.startswith(b"%PDF-"), statuses
+
+    def rendered() -> None:
+        response = client.get(f"/bench/quotes/{quote.pk}/render-per-click/")
+        assert response.status_code == 200 and response.content.startswith(b"%PDF-"), response.status_code
+
+    view_cpu, signed_cpu, render_cpu = median_cpu(view, 40), median_cpu(signed, 200), median_cpu(rendered, 5)
     print(
-        f"   CPU per request, in-process (median): stored {stored * 1000:.1f} ms,"
-        f" render per click {rendered * 1000:.0f} ms ({rendered / stored:.0f}× less)"
+        f"   CPU per request, in-process (median): signed link {signed_cpu * 1000:.2f} ms,"
+        f" view {view_cpu * 1000:.1f} ms, render per click {render_cpu * 1000:.0f} ms"
+        f" ({render_cpu / (view_cpu + signed_cpu):.0f}× the whole download)"
     )
+
+
+TASK_LOG = re.compile(
+    r"\[(\d+-\d+-\d+ \d+:\d+:\d+,\d+): INFO/[\w-]+\] Task \S+\[([\w-]+)\] (received|succeeded in ([\d.]+)s)"
+)
+
+
+def task_times(log: str, zone: str) -> list[tuple[float, float]]:
+    """(received, succeeded) epoch times of each task in the worker's INFO log, in order."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    received: dict[str, float] = {}
+    done: list[tuple[float, float]] = []
+    for match in TASK_LOG.finditer(log):
+        stamp = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S,%f").replace(tzinfo=ZoneInfo(zone)).timestamp()
+        if match.group(3) == "received":
+            received[match.group(2)] = stamp
+        elif match.group(2) in received:
+            done.append((received.pop(match.group(2)), stamp))
+    return done
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def part_request_to_stored(env, tmp, user, order, client, runs: int) -> bool:
     from django.conf import settings
 
     from portal.models import Document
-    from quotes.services import quote_create_from_order
 
     try:
         import redis
@@ -226,11 +393,12 @@ def part_request_to_stored(env, tmp, user, order, client, runs: int) -> bool:
     except Exception as error:  # any failure: no broker to measure with
         print(f"2. request → stored: skipped (no Redis at {settings.REDIS_URL}: {error})")
         return True
+    log = tmp / "worker.log"
     worker = subprocess.Popen(
         [
             *(PYTHON, "-m", "celery", "-A", "portal", "worker", "-Q", "documents", "-c", "1", "-P", "prefork"),
             *("-n", f"bench-documents-{os.getpid()}@%h", "--without-heartbeat", "--without-gossip", "--without-mingle"),
-            *("-l", "WARNING", "--logfile", str(tmp / "worker.log")),
+            *("-l", "INFO", "--logfile", str(log)),  # INFO: the task's received and succeeded times
         ],
         cwd=ROOT,
         env=env,
@@ -242,40 +410,68 @@ def part_request_to_stored(env, tmp, user, order, client, runs: int) -> bool:
             if Document.objects.filter(object_id=quote_pk, kind="quote", status=Document.Status.READY).exists():
                 return time.perf_counter()
             time.sleep(0.005)
-        raise TimeoutError(f"quote {quote_pk}: never stored (see {tmp / 'worker.log'})")
+        raise TimeoutError(f"quote {quote_pk}: never stored (see {log})")
 
     from django.db.models import F
     from django.utils import timezone
 
     from orders.models import Order
 
+    def request_quote() -> tuple[float, float, float]:
+        """(epoch at the click, seconds to land on the quote's page, seconds to the PDF stored)"""
+        # The order changed since its last quote: a new quote, so a new render (else the same one).
+        Order.objects.filter(pk=order.pk).update(updated_at=timezone.now(), name=F("name"))
+        clicked, started = time.time(), time.perf_counter()
+        response = client.post(f"/quotes/from-order/{order.pk}/")
+        assert response.status_code == 302, response.status_code
+        quote_pk = int(response["Location"].rstrip("/").split("/")[-1])
+        landed = time.perf_counter() - started
+        return clicked, landed, wait_stored(quote_pk) - started
+
     try:
         from celery import current_app
 
         with current_app.connection_for_write() as conn:
             conn.default_channel.queue_purge("documents")
-        warm = quote_create_from_order(order=order, user=user)  # the worker's first render pays for WeasyPrint
-        wait_stored(warm.pk, timeout=180)
+        # The worker's pool process warms its renderer at start (portal.celery); this first quote
+        # waits for the worker to be up at all.
+        _, _, first = request_quote()
         elapsed = []
         for _ in range(runs):
             time.sleep(1.0)  # the worker is idle, waiting
-            Order.objects.filter(pk=order.pk).update(updated_at=timezone.now(), name=F("name"))
-            started = time.perf_counter()
-            response = client.post(f"/quotes/from-order/{order.pk}/")
-            assert response.status_code == 302, response.status_code
-            quote_pk = int(response["Location"].rstrip("/").split("/")[-1])
-            landed = time.perf_counter() - started
-            elapsed.append((landed, wait_stored(quote_pk) - started))
+            elapsed.append(request_quote())
     finally:
         worker.terminate()
         worker.wait(30)
-    totals = [total for _, total in elapsed]
+    worker_log = log.read_text()
+    tasks = task_times(worker_log, settings.TIME_ZONE)[1:]  # the measured runs' renders
+    warmed = re.search(r"documents: renderers warmed in ([\d.]+) s", worker_log)
+    totals = [total for _, _, total in elapsed]
     print(f"2. request → PDF stored, idle warm worker, {order.baskets.count()} baskets, {runs} runs")
-    landing = statistics.median(landed for landed, _ in elapsed)
-    print(f"   customer lands on the quote page after (median): {landing * 1000:.0f} ms")
-    print(f"   PDF stored after: median {statistics.median(totals):.3f} s, slowest {max(totals):.3f} s")
-    ok = statistics.median(totals) < STORED_LIMIT_S
-    print(f"   stored < {STORED_LIMIT_S} s (median): {'yes' if ok else 'NO'}")
+    print(
+        f"   (first quote after the worker started: {first:.3f} s, its start included; the pool process"
+        f" warmed its renderer at start: {f'{float(warmed.group(1)):.2f} s' if warmed else 'NOT SEEN'})"
+    )
+    print(f"   PDF stored after: median {statistics.median(totals):.3f} s, p95 {percentile(totals, 0.95):.3f} s")
+    if len(tasks) == len(elapsed):
+        queued = [
+            received - clicked - landed for (clicked, landed, _), (received, _) in zip(elapsed, tasks, strict=True)
+        ]
+        ran = [succeeded - received for received, succeeded in tasks]
+        seen = [clicked + total - succeeded for (clicked, _, total), (_, succeeded) in zip(elapsed, tasks, strict=True)]
+        parts = (
+            ("click → on the quote's page (the POST, its commit)", [landed for _, landed, _ in elapsed]),
+            ("page → task received by the worker (queue)", queued),
+            ("task: load, render, store", ran),
+            ("stored → seen by this bench (5 ms polling)", seen),
+        )
+        for label, values in parts:
+            print(
+                f"   {label:52} median {statistics.median(values) * 1000:6.0f} ms"
+                f"   p95 {percentile(values, 0.95) * 1000:6.0f} ms"
+            )
+    ok = statistics.median(totals) < STORED_LIMIT_S and percentile(totals, 0.95) < STORED_LIMIT_S
+    print(f"   stored < {STORED_LIMIT_S} s (median and p95): {'yes' if ok else 'NO'}")
     return ok
 
 
@@ -327,8 +523,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration of each download measure")
-    parser.add_argument("--runs", type=int, default=5, help="requests measured from the click to the stored PDF")
+    parser.add_argument("--runs", type=int, default=10, help="requests measured from the click to the stored PDF")
     parser.add_argument("--skip-callgrind", action="store_true")
+    parser.add_argument("--parts", default="1,2,3", help="which parts to run (a part left out is not judged)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="colophon-bench-documents-") as folder:
         tmp = Path(folder)
@@ -341,10 +538,14 @@ def main() -> int:
             setup_django(env)
             user, order, quote, client, cookie = make_world(args.lines)
             print(f"load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-            verdicts = [part_downloads(env, tmp, quote, cookie, args.seconds)]
-            part_cpu_per_request(quote, client)
-            verdicts.append(part_request_to_stored(env, tmp, user, order, client, args.runs))
-            if not args.skip_callgrind:
+            parts = {part.strip() for part in args.parts.split(",")}
+            verdicts = []
+            if "1" in parts:
+                verdicts.append(part_downloads(env, tmp, quote, client, cookie, args.seconds))
+                part_cpu_per_request(quote, client)
+            if "2" in parts:
+                verdicts.append(part_request_to_stored(env, tmp, user, order, client, args.runs))
+            if "3" in parts and not args.skip_callgrind:
                 verdicts.append(part_instructions(tmp, args.lines))
             print(f"all floors met: {'yes' if all(verdicts) else 'NO'}")
         finally:

@@ -19,6 +19,7 @@ EXEMPT_VIEW_NAMES = frozenset(
         "contacts:terms_document",
         "account_logout",
         "portal:language_switch",
+        "portal:document_signed",
         "healthz",
     }
 )

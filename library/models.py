@@ -242,6 +242,10 @@ class Product(models.Model):
                     _("With the binding “%(binding)s” the page count must be between %(min)d and %(max)d.")
                     % {"binding": binding.name, "min": binding.min_pages, "max": binding.max_pages}
                 )
+        if self.pk and self.account_id and self._moves_away_from_its_baskets():
+            errors.setdefault("account", []).append(
+                _("This product is in baskets of its account's orders: it cannot move to another account.")
+            )
         if self.isbn:
             from .isbn import InvalidISBN, to_isbn13
 
@@ -251,3 +255,21 @@ class Product(models.Model):
                 errors.setdefault("isbn", []).append(error.message)
         if errors:
             raise ValidationError(errors)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_account_id = instance.__dict__.get("account_id")  # what clean() compares with
+        return instance
+
+    def _moves_away_from_its_baskets(self) -> bool:
+        """Whether the account is being changed while order baskets (any order's, a quote's source
+        included) list this product: the line would then name another account's product. A product
+        read from the database knows its account as read, so an unchanged one costs no query."""
+        if hasattr(self, "_loaded_account_id"):
+            stored = self._loaded_account_id
+        else:
+            stored = Product.objects.filter(pk=self.pk).values_list("account_id", flat=True).first()
+        if stored is None or stored == self.account_id:
+            return False
+        return self.basket_lines.exists()

@@ -133,8 +133,11 @@ ROOT_URLCONF = "portal.urls"
 FORM_RENDERER = "portal.forms.PortalFormRenderer"
 WSGI_APPLICATION = "portal.wsgi.application"
 # WSGI applications mounted beside Django by portal/wsgi.py, outermost first: each takes the
-# application it wraps and answers its own paths (WebDAV at /dav/).
-WSGI_WRAPPERS = ["drive.dav.app.DavDispatcher"]
+# application it wraps and answers its own paths (signed document links at /documents/signed/,
+# WebDAV at /dav/).
+WSGI_WRAPPERS = ["portal.documents.signed.SignedDocumentDispatcher", "drive.dav.app.DavDispatcher"]
+# How long a signed link to a stored document (local storage) stays valid, in seconds (at least).
+DOCUMENT_LINK_SECONDS = env_int("DOCUMENT_LINK_SECONDS", 60)
 
 TEMPLATES = [
     {

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
-from .documents.views import document_status_view
+from .documents.views import document_signed_view, document_status_view
 from .jobs.views import job_status_view
 
 admin.site.site_header = _("Colophon — print-shop administration")
@@ -22,6 +22,8 @@ portal_patterns = [
     path("", include("workspace.urls")),
     path("jobs/<int:pk>/status/", job_status_view, name="job_status"),
     path("documents/<int:pk>/status/", document_status_view, name="document_status"),
+    # Answered by portal.documents.signed.SignedDocumentDispatcher before Django under portal.wsgi.
+    path("documents/signed/<str:token>", document_signed_view, name="document_signed"),
 ]
 
 urlpatterns = [

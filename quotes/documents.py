@@ -144,6 +144,21 @@ def render_quote_document(quote: Quote, language: str) -> bytes:
     return render_quote_pdf(quote, language=language)
 
 
+#: What the warm-up draws: the quote's fonts (regular, bold, the digits and signs of amounts).
+_WARM_HTML = (
+    '<div class="shop"><span class="shop__name">Colophon</span></div><table class="lines"><tr>'
+    "<th>Titre</th><td><strong>Devis D2026-000001</strong> 1 234,56 € – ÀÉÈÇ àéèç</td></tr></table>"
+)
+
+
+def warm_quote_renderer() -> None:
+    """WeasyPrint imported, the fonts configured, the stylesheet parsed and the fonts the quote uses
+    loaded (a one-line document drawn): the documents worker's pool processes call this at start."""
+    weasyprint, fonts, stylesheet, fetcher = _weasy()
+    document = weasyprint.HTML(string=_WARM_HTML, base_url=BASE_URL, url_fetcher=fetcher())
+    document.write_pdf(stylesheets=[stylesheet], font_config=fonts, cache=_IMAGE_CACHE)
+
+
 def register_quote_document() -> None:
     from django.urls import reverse
 
@@ -156,4 +171,5 @@ def register_quote_document() -> None:
         load=load_quote_for_document,
         filename=lambda quote: quote.pdf_filename,
         download_url=lambda quote: reverse("quotes:pdf", args=[quote.pk]),
+        warm=warm_quote_renderer,
     )

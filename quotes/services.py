@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -23,7 +23,7 @@ from orders.services import NewBasket, basket_destination_errors, baskets_add, o
 from portal.audit import Action, audit_record
 from portal.documents.services import document_issue, document_reissue, document_then
 from portal.emails import templated_email_task
-from portal.models import Document
+from portal.models import Document, DocumentStatus
 from portal.numbering import number_next
 
 from .models import Quote, QuoteBasket, QuoteLine
@@ -211,6 +211,39 @@ def quote_issue_document(*, quote: Quote, language: str, user=None):
     from .documents import QUOTE_DOCUMENT
 
     return document_issue(kind=QUOTE_DOCUMENT, obj=quote, language=language, user=user)
+
+
+@dataclass(frozen=True)
+class StoredQuotePdf:
+    document: Document
+    filename: str
+
+
+def quote_stored_pdf(*, quotes, pk: int, language: str) -> StoredQuotePdf | None:
+    """The download's fast path, one query: the current stored PDF in ``language`` of the quote
+    ``pk`` among ``quotes`` (the reader's ``Quote.objects.visible_to(scope)``), with its file name.
+    None when the quote is not visible or its PDF not stored in that language yet (the caller then
+    takes the full path: 404, or issue and "being prepared")."""
+    from .documents import QUOTE_DOCUMENT
+
+    visible = quotes.filter(pk=pk)
+    row = (
+        Document.objects.filter(
+            kind=QUOTE_DOCUMENT,
+            content_type=ContentType.objects.get_for_model(Quote),
+            object_id__in=visible.values("pk"),
+            language=language,
+            is_current=True,
+            status=DocumentStatus.READY,
+            content_key="",  # a quote is immutable: its document is not keyed by content
+        )
+        .annotate(quote_number=Subquery(visible.filter(pk=OuterRef("object_id")).values("number")[:1]))
+        .only("pk", "kind", "object_id", "language", "status", "storage_name", "sha256", "size")
+        .first()
+    )
+    if row is None:
+        return None
+    return StoredQuotePdf(document=row, filename=Quote(pk=pk, number=row.quote_number).pdf_filename)
 
 
 def quote_documents(*, quote: Quote) -> list[Document]:

@@ -102,9 +102,19 @@ def quote_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @customer_required
 @require_GET
 def quote_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The stored PDF, streamed; never rendered here. Not stored yet (or lost): back to the quote's
-    page, which says it is being prepared."""
-    quote = get_object_or_404(Quote.objects.visible_to(request.scope), pk=pk)
+    """A redirect to the stored PDF's short-lived link; never rendered here. Not stored yet (or
+    lost): back to the quote's page, which says it is being prepared."""
+    language = getattr(request.user, "language", None)
+    quotes = Quote.objects.visible_to(request.scope)
+    # The common case in one query: the scope, the stored document and the quote's number together.
+    stored = services.quote_stored_pdf(quotes=quotes, pk=pk, language=language) if language else None
+    if stored is not None:
+        try:
+            return stored_document_response(request, stored.document, filename=stored.filename)
+        except StoredFileMissing:
+            document_restore(document=stored.document)
+            return redirect("quotes:detail", pk=pk)
+    quote = get_object_or_404(quotes, pk=pk)
     document = services.quote_issue_document(quote=quote, language=_reader_language(request, quote), user=request.user)
     if document.is_ready:
         try:

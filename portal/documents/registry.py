@@ -27,6 +27,9 @@ class DocumentKind:
     load: Callable[[int], models.Model] | None = None
     #: ``content_key(obj) -> str`` for a changing object: same content, same key, one render
     content_key: Callable[[models.Model], str] | None = None
+    #: ``warm() -> None``: make the renderer ready in a fresh worker process (imports, fonts,
+    #: stylesheets), so that the first document after a worker (re)start is not the slow one
+    warm: Callable[[], None] | None = None
 
     def load_object(self, pk: int) -> models.Model:
         if self.load is not None:
@@ -45,8 +48,8 @@ class UnknownDocumentKind(LookupError):
 
 
 def register(kind: str, render: Callable[[models.Model, str], bytes], **options) -> DocumentKind:
-    """Declare a kind of document (``model``, ``filename``, ``download_url``, optional ``load`` and
-    ``content_key``). Registering the same kind again replaces it (a test's renderer, a reload)."""
+    """Declare a kind of document (``model``, ``filename``, ``download_url``, optional ``load``,
+    ``content_key`` and ``warm``). Registering the same kind again replaces it (a test's renderer, a reload)."""
     spec = DocumentKind(kind=kind, render=render, **options)
     _kinds[kind] = spec
     return spec

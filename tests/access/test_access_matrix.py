@@ -139,6 +139,17 @@ def quote_document(world):
     return Document.objects.get(object_id=created.pk, kind="quote")
 
 
+def stored_quote_link(world):
+    """The signed link the download view of the owner's quote redirects to (its PDF stored)."""
+    from portal.documents.signed import signed_token
+    from tests.portal.documents_support import render_pending_documents
+
+    document = quote_document(world)
+    render_pending_documents()
+    document.refresh_from_db()
+    return signed_token(storage_name=document.storage_name, filename="devis.pdf", sha256=document.sha256)
+
+
 def invitation(world):
     from django.utils import timezone
 
@@ -301,8 +312,15 @@ ROUTES: dict[str, Route] = {
     "files:status": Route(product_file),
     "quotes:create_from_order": Route(draft, kwargs=lambda o: {"order_pk": o.pk}, method="post", owner_statuses=(302,)),
     "quotes:detail": Route(quote),
-    "quotes:pdf": Route(stored_quote),
+    "quotes:pdf": Route(stored_quote, owner_statuses=(302,)),  # to the signed link of the stored file
     "portal:document_status": Route(quote_document),
+    # A bearer link of a minute (the view checked the scope): a forged or altered one is a 404.
+    "portal:document_signed": Route(
+        stored_quote_link,
+        kwargs=lambda token: {"token": token},
+        token=True,
+        forged=lambda token: {"token": token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")},
+    ),
     "quotes:email": Route(quote, method="post", owner_statuses=(302,)),
     "quotes:to_order": Route(quote, method="post", owner_statuses=(302,)),
     "portal:job_status": Route(background_job),

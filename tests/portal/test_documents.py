@@ -25,6 +25,7 @@ from portal.documents.services import document_issue, document_reissue, document
 from portal.documents.tasks import render_document
 from portal.models import Document
 from tests.factories import AccountFactory, OrderFactory, UserFactory
+from tests.portal.documents_support import wsgi_get
 
 pytestmark = pytest.mark.django_db
 
@@ -160,18 +161,19 @@ def test_the_status_fragment_of_another_accounts_document_is_not_found(renderer,
     assert customer_client.get(reverse("portal:document_status", args=[other.pk])).status_code == 404
 
 
-def test_a_download_streams_the_stored_file_with_its_headers(renderer, order, rf):
+def test_a_download_is_a_redirect_to_a_signed_link_that_streams_the_file(renderer, order, rf):
     document = document_issue(kind="test-sheet", obj=order, language="fr")
     render_document(document.pk)
     document.refresh_from_db()
     response = stored_document_response(rf.get("/"), document, filename="devis-D2026-000001.pdf")
-    body = b"".join(response.streaming_content)
-    assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="devis-D2026-000001.pdf"'
-    assert response["Content-Length"] == str(len(body)) == str(document.size)
-    assert response["Cache-Control"].startswith("private, max-age=")
-    assert response["ETag"] == f'"{hashlib.sha256(body).hexdigest()}"'
-    again = stored_document_response(rf.get("/", HTTP_IF_NONE_MATCH=response["ETag"]), document, filename="x.pdf")
+    assert response.status_code == 302 and response["Cache-Control"] == "private, no-store"
+    download = wsgi_get(response["Location"])
+    assert download.status == 200
+    assert download.headers["Content-Disposition"] == 'attachment; filename="devis-D2026-000001.pdf"'
+    assert download.headers["Content-Length"] == str(len(download.body)) == str(document.size)
+    assert download.headers["Cache-Control"].startswith("private, max-age=")
+    assert download.headers["ETag"] == f'"{hashlib.sha256(download.body).hexdigest()}"'
+    again = stored_document_response(rf.get("/", HTTP_IF_NONE_MATCH=f'"{document.sha256}"'), document, filename="x.pdf")
     assert again.status_code == 304
     assert renderer.call_count == 1
 
@@ -244,3 +246,51 @@ def test_the_operator_command_lists_and_removes_what_nothing_references(renderer
     for document in (kept, new_cart):
         document.refresh_from_db()
         assert default_storage.exists(document.storage_name)
+
+
+def test_a_worker_of_the_documents_queue_warms_every_renderer_and_survives_a_failing_one(caplog):
+    from portal.documents.tasks import consumes_documents, warm_renderers
+
+    warmed = []
+    documents.register(
+        "test-warm", mock.Mock(), model=Order, filename=str, download_url=str, warm=lambda: warmed.append(1)
+    )
+    documents.register(
+        "test-broken",
+        mock.Mock(),
+        model=Order,
+        filename=str,
+        download_url=str,
+        warm=mock.Mock(side_effect=OSError("no fonts")),
+    )
+    try:
+        warm_renderers()
+    finally:
+        documents.unregister("test-warm")
+        documents.unregister("test-broken")
+    assert warmed == [1]
+    assert "warming the test-broken renderer failed" in caplog.text
+    assert consumes_documents({"documents": object()})
+    assert not consumes_documents({"emails": object(), "imports": object()})
+
+
+def test_worker_processes_warm_only_on_the_documents_queue(monkeypatch):
+    from portal import celery as portal_celery
+
+    calls = []
+    monkeypatch.setattr("portal.documents.tasks.warm_renderers", lambda: calls.append(1))
+    monkeypatch.setattr(portal_celery.app.amqp.queues, "_consume_from", {"emails": object()}, raising=False)
+    portal_celery._warm_document_renderers()
+    assert calls == []
+    monkeypatch.setattr(portal_celery.app.amqp.queues, "_consume_from", {"documents": object()}, raising=False)
+    portal_celery._warm_document_renderers()
+    assert calls == [1]
+
+
+def test_the_quote_renderer_warms_without_a_quote():
+    from quotes.documents import warm_quote_renderer
+
+    with mock.patch("quotes.documents._weasy", wraps=__import__("quotes.documents").documents._weasy) as weasy:
+        warm_quote_renderer()
+    weasy.assert_called_once()
+    assert documents.document_kind("quote").warm is warm_quote_renderer

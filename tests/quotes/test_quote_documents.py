@@ -15,7 +15,8 @@ import quotes.documents
 from portal.documents.tasks import render_document
 from portal.models import Document
 from quotes.services import quote_create_from_order
-from tests.portal.documents_support import render_pending_documents
+from tests.factories import AccountFactory, UserFactory
+from tests.portal.documents_support import render_pending_documents, wsgi_get
 from tests.quotes.factories import order_with_lines
 
 pytestmark = pytest.mark.django_db
@@ -88,19 +89,41 @@ def test_once_stored_the_page_links_the_download(customer_client, customer, orde
     assert f'href="{reverse("quotes:pdf", args=[quote.pk])}"' in response.text
 
 
-def test_a_download_never_calls_the_renderer(customer_client, customer, order):
+def test_a_download_never_calls_the_renderer(customer_client, customer, order, django_assert_num_queries):
     quote = quote_create_from_order(order=order, user=customer)
     render_pending_documents()
     document = quote_documents(quote).get()
     with mock.patch.object(quotes.documents, "render_quote_pdf", side_effect=AssertionError("rendered")) as render:
         response = customer_client.get(reverse("quotes:pdf", args=[quote.pk]))
-        body = b"".join(response.streaming_content)
+        assert response.status_code == 302 and response["Cache-Control"] == "private, no-store"
+        assert response["Location"].startswith("/documents/signed/")
+        with django_assert_num_queries(0):  # the file itself: no Django, no database
+            download = wsgi_get(response["Location"])
     render.assert_not_called()
-    assert response.status_code == 200
-    assert response["Content-Disposition"] == f'attachment; filename="devis-{quote.number}.pdf"'
-    assert response["Content-Length"] == str(document.size) == str(len(body))
-    assert response["ETag"] == f'"{document.sha256}"'
-    assert body == default_storage.open(document.storage_name).read()
+    assert download.status == 200
+    assert download.headers["Content-Disposition"] == f'attachment; filename="devis-{quote.number}.pdf"'
+    assert download.headers["Content-Length"] == str(document.size) == str(len(download.body))
+    assert download.headers["ETag"] == f'"{document.sha256}"'
+    assert download.body == default_storage.open(document.storage_name).read()
+
+
+def test_a_stored_download_is_one_query_beside_the_session_and_the_user(
+    customer_client, customer, order, django_assert_num_queries
+):
+    quote = quote_create_from_order(order=order, user=customer)
+    render_pending_documents()
+    customer_client.get(reverse("quotes:pdf", args=[quote.pk]))
+    with django_assert_num_queries(3):  # session, user, then the scope, the document and the number
+        response = customer_client.get(reverse("quotes:pdf", args=[quote.pk]))
+    assert response.status_code == 302 and wsgi_get(response["Location"]).body.startswith(b"%PDF-")
+    assert f"devis-{quote.number}.pdf" in wsgi_get(response["Location"]).headers["Content-Disposition"]
+
+
+def test_the_download_of_another_accounts_quote_is_not_found(customer_client, order):
+    stranger = UserFactory(account=AccountFactory(name="Autre maison"))
+    other = quote_create_from_order(order=order_with_lines(account=stranger.account), user=stranger)
+    render_pending_documents()
+    assert customer_client.get(reverse("quotes:pdf", args=[other.pk])).status_code == 404
 
 
 def test_a_download_before_the_document_is_stored_goes_back_to_the_page(customer_client, customer, order, renders):
@@ -123,7 +146,7 @@ def test_a_missing_stored_file_is_issued_again_not_a_500(customer_client, custom
 
     render_pending_documents()
     again = customer_client.get(reverse("quotes:pdf", args=[quote.pk]))
-    assert again.status_code == 200 and b"".join(again.streaming_content).startswith(b"%PDF-")
+    assert again.status_code == 302 and wsgi_get(again["Location"]).body.startswith(b"%PDF-")
     assert quote_documents(quote).count() == 1 and len(renders) == 2
 
 

@@ -109,7 +109,7 @@ def test_quote_page_shows_lines_totals_and_actions(customer_client, quote):
 
 
 def test_pdf_download(customer_client, quote):
-    response = customer_client.get(reverse("quotes:pdf", args=[quote.pk]))
+    response = customer_client.get(reverse("quotes:pdf", args=[quote.pk]), follow=True)  # to the signed link
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="devis-{quote.number}.pdf"'
