@@ -353,10 +353,10 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 660)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
-# The operator's upkeep (see README, Operating): the daily purge and the hourly sweep of stale jobs.
+# The operator's upkeep (see README, Operating): the daily purge and the sweep of stale jobs every 5 minutes.
 CELERY_BEAT_SCHEDULE: dict = {
     "purge-daily": {"task": "portal.tasks.purge_daily", "schedule": crontab(hour=3, minute=30)},
-    "sweep-stale-jobs": {"task": "portal.tasks.sweep_stale_jobs", "schedule": crontab(minute=17)},
+    "sweep-stale-jobs": {"task": "portal.tasks.sweep_stale_jobs", "schedule": crontab(minute="*/5")},
 }
 
 # --- Upkeep (manage.py purge, integrity_check, status, rerun) -------------------------------
@@ -369,8 +369,10 @@ PURGE_ORPHAN_HOURS = env_int("PURGE_ORPHAN_HOURS", 24)
 PURGE_EMAIL_ATTACHMENT_DAYS = env_int("PURGE_EMAIL_ATTACHMENT_DAYS", 7)
 # Finished background jobs (and their result files) are kept this many days.
 JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 90)
-# A job "running" for longer than this many hours lost its worker: the sweep ends it as failed.
-JOBS_STALE_HOURS = env_int("JOBS_STALE_HOURS", 2)
+# The one notion of a stale job: a job "running" with no sign of life (heartbeat, every second while it
+# works) for this many minutes lost its worker. A redelivered message may then take it over, the hourly
+# sweep and the purge end it as failed, `status` flags it, `rerun` queues it again.
+JOBS_STALE_MINUTES = env_int("JOBS_STALE_MINUTES", 15)
 
 # --- Security -------------------------------------------------------------------------------
 

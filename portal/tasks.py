@@ -61,16 +61,13 @@ def purge_daily() -> dict:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=240, time_limit=300)
 def sweep_stale_jobs(*, older_than_minutes: int | None = None) -> int:
-    """The beat's hourly sweep: a job "running" with no sign of life for ``JOBS_STALE_HOURS`` (or
+    """The beat's sweep: a job "running" with no sign of life for ``JOBS_STALE_MINUTES`` (or
     ``older_than_minutes``) ends as failed: its worker was lost."""
     from datetime import timedelta
 
     from .jobs import jobs_sweep_stale
 
-    older_than = (
-        timedelta(minutes=older_than_minutes) if older_than_minutes else timedelta(hours=settings.JOBS_STALE_HOURS)
-    )
-    return len(jobs_sweep_stale(older_than=older_than))
+    return len(jobs_sweep_stale(older_than=timedelta(minutes=older_than_minutes) if older_than_minutes else None))
 
 
 def _document_storage_name(document_id: int) -> str:

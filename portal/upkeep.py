@@ -364,11 +364,11 @@ def _job_model():
 
 
 def jobs_mark_stale(*, now: datetime.datetime, dry_run: bool = False) -> int:
-    """Jobs "running" with no sign of life for ``JOBS_STALE_HOURS`` end as failed: their worker died.
+    """Jobs "running" with no sign of life for ``JOBS_STALE_MINUTES`` end as failed: their worker died.
     The kernel's job runner decides what a sign of life is (``portal.jobs.jobs_sweep_stale``)."""
     from .jobs import jobs_sweep_stale
 
-    return len(jobs_sweep_stale(older_than=timedelta(hours=settings.JOBS_STALE_HOURS), dry_run=dry_run))
+    return len(jobs_sweep_stale(dry_run=dry_run))
 
 
 def jobs_purge(dry_run: bool, now: datetime.datetime, progress: Progress) -> PurgeResult:

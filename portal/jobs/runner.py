@@ -9,7 +9,7 @@ row is committed (``task.delay_on_commit(job.pk)``). The task is declared with `
 
 and ``job_run`` does the rest:
 
-- it claims the job (queued, or running with no sign of life for ``STALE_AFTER``: the worker that
+- it claims the job (queued, or running with no sign of life for ``JOBS_STALE_MINUTES``: the worker that
   had it died) with a conditional update, so a redelivered message never runs a job twice at once
   and a finished job is never run again (tasks are acknowledged late and rejected when their worker
   is lost: the broker delivers again what a dead worker held);
@@ -34,6 +34,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Q
@@ -44,8 +45,13 @@ from portal.models import FINISHED_STATUSES, BackgroundJob, JobStatus
 
 logger = logging.getLogger(__name__)
 
-#: A running job with no sign of life for this long is taken as dead (its worker was lost).
-STALE_AFTER = timedelta(minutes=15)
+
+def stale_after() -> timedelta:
+    """A running job with no sign of life for this long is taken as dead (its worker was lost): the one
+    setting ``JOBS_STALE_MINUTES``, for the takeover of a redelivery and for the sweep alike."""
+    return timedelta(minutes=settings.JOBS_STALE_MINUTES)
+
+
 #: Progress is recorded at most this often (whichever comes first).
 EVERY_ROWS = 1000
 EVERY_SECONDS = 1.0
@@ -160,7 +166,7 @@ def _claim(job_id: int, kind: str | None) -> BackgroundJob | None:
     if job.status in FINISHED_STATUSES:
         logger.info("Background job %s is already %s: not run again", job.pk, job.status)
         return None
-    if job.status == JobStatus.RUNNING and timezone.now() - _last_sign_of_life(job) < STALE_AFTER:
+    if job.status == JobStatus.RUNNING and timezone.now() - _last_sign_of_life(job) < stale_after():
         logger.info("Background job %s is running elsewhere: this delivery is dropped", job.pk)
         return None
     now = timezone.now()
@@ -276,14 +282,14 @@ def job_task(*, kind: str, queue: str, **options):
 # --- Stale jobs ------------------------------------------------------------------------------
 
 
-def jobs_sweep_stale(*, older_than: timedelta = STALE_AFTER, dry_run: bool = False) -> list[int]:
+def jobs_sweep_stale(*, older_than: timedelta | None = None, dry_run: bool = False) -> list[int]:
     """End as failed every job still "running" with no sign of life for ``older_than``; their ids.
 
     A job is alive while its heartbeat (on the row, or live in the cache while the work holds its
     own transaction) is recent. Safe to run twice, and beside a job that finishes meanwhile: the
     update applies only to a row still running without a recent heartbeat.
     """
-    cutoff = timezone.now() - older_than
+    cutoff = timezone.now() - (older_than or stale_after())
     candidates = BackgroundJob.objects.filter(status=JobStatus.RUNNING).filter(
         Q(heartbeat_at__lt=cutoff)
         | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)

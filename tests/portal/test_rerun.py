@@ -58,7 +58,7 @@ def product_file(status: str, *, uploaded_ago: timedelta = timedelta(0)) -> Prod
 
 
 def test_preflight_in_error_and_lost_checks_are_queued_again(queued, settings):
-    settings.JOBS_STALE_HOURS = 2
+    settings.JOBS_STALE_MINUTES = 120
     error = product_file(PreflightStatus.ERROR)
     lost = product_file(PreflightStatus.PENDING, uploaded_ago=timedelta(hours=3))
     waiting = product_file(PreflightStatus.PENDING)
@@ -82,7 +82,7 @@ def test_preflight_in_error_and_lost_checks_are_queued_again(queued, settings):
 
 
 def test_failed_and_stale_imports_are_queued_again(queued, settings):
-    settings.JOBS_STALE_HOURS = 2
+    settings.JOBS_STALE_MINUTES = 120
     now = timezone.now()
     failed = BackgroundJob.objects.create(
         kind=contact_tasks.KIND_IMPORT,

@@ -64,7 +64,7 @@ def test_a_failing_storage_is_wrong(monkeypatch):
 
 
 def test_the_oldest_jobs_are_shown_and_a_stale_running_job_is_wrong(settings):
-    settings.JOBS_STALE_HOURS = 2
+    settings.JOBS_STALE_MINUTES = 120
     now = timezone.now()
     BackgroundJob.objects.create(kind="contacts.import", created_at=now - timedelta(minutes=5))
     BackgroundJob.objects.create(kind="contacts.import_preview", created_at=now - timedelta(minutes=1))

@@ -58,7 +58,7 @@ def job_rows() -> list[Row]:
         rows.append(Row("oldest running job", True, "none"))
     else:
         started = running.started_at or running.created_at
-        stale = timezone.now() - started > timezone.timedelta(hours=settings.JOBS_STALE_HOURS)
+        stale = timezone.now() - started > timezone.timedelta(minutes=settings.JOBS_STALE_MINUTES)
         detail = f"{running} for {_age(started)}" + (" (stale: its worker died?)" if stale else "")
         rows.append(Row("oldest running job", not stale, detail))
     return rows
