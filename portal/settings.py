@@ -178,8 +178,11 @@ REDIS_URL = required("REDIS_URL") if PRODUCTION else env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache that answers as an empty cache while Redis is down (portal/cache.py):
+            # no page needs Redis (sessions are in the database).
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": env("CACHE_URL", REDIS_URL),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -344,6 +347,7 @@ CELERY_TASK_ROUTES = {
     "*.tasks.backup_*": {"queue": "imports"},
     "*.tasks.export_*": {"queue": "imports"},
     "*.tasks.preflight_*": {"queue": "preflight"},
+    "portal.tasks.relay_outbox": {"queue": "emails"},
     "portal.tasks.purge_daily": {"queue": "imports"},
     "portal.tasks.sweep_stale_jobs": {"queue": "imports"},
     "*.tasks.render_*": {"queue": "documents"},
@@ -351,11 +355,14 @@ CELERY_TASK_ROUTES = {
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 660)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A broker that does not answer is given up within seconds: the page goes on, the outbox keeps the work.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_TIMEZONE = TIME_ZONE
 # The operator's upkeep (see README, Operating): the daily purge and the sweep of stale jobs every 5 minutes.
 CELERY_BEAT_SCHEDULE: dict = {
     "purge-daily": {"task": "portal.tasks.purge_daily", "schedule": crontab(hour=3, minute=30)},
+    "relay-outbox": {"task": "portal.tasks.relay_outbox", "schedule": 60.0},
     "sweep-stale-jobs": {"task": "portal.tasks.sweep_stale_jobs", "schedule": crontab(minute="*/5")},
 }
 
@@ -373,6 +380,11 @@ JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 90)
 # works) for this many minutes lost its worker. A redelivered message may then take it over, the hourly
 # sweep and the purge end it as failed, `status` flags it, `rerun` queues it again.
 JOBS_STALE_MINUTES = env_int("JOBS_STALE_MINUTES", 15)
+
+# E-mail outbox (portal.outbox): a message being sent is given back to the queue after this many
+# seconds without news (its worker died); sent messages are kept this many days, failed ones until re-sent.
+EMAIL_SENDING_LEASE_SECONDS = env_int("EMAIL_SENDING_LEASE_SECONDS", 120)
+EMAIL_OUTBOX_KEEP_DAYS = env_int("EMAIL_OUTBOX_KEEP_DAYS", 30)
 
 # --- Security -------------------------------------------------------------------------------
 

@@ -10,8 +10,18 @@ from .runner import (
     job_live,
     job_run,
     job_task,
+    jobs_requeue_waiting,
     jobs_sweep_stale,
     stale_after,
 )
 
-__all__ = ["JOB_TASK_OPTIONS", "JobFailed", "job_live", "job_run", "job_task", "jobs_sweep_stale", "stale_after"]
+__all__ = [
+    "JOB_TASK_OPTIONS",
+    "JobFailed",
+    "job_live",
+    "job_run",
+    "job_task",
+    "jobs_requeue_waiting",
+    "jobs_sweep_stale",
+    "stale_after",
+]

@@ -33,7 +33,6 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from celery import shared_task
-from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -42,6 +41,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.models import FINISHED_STATUSES, BackgroundJob, JobStatus
+from portal.queueing import PortalTask
 
 logger = logging.getLogger(__name__)
 
@@ -246,7 +246,7 @@ def job_run(
     return job
 
 
-class JobTask(DjangoTask):
+class JobTask(PortalTask):
     """A job's task: sent to its queue (``job_queue``) unless the caller names another."""
 
     abstract = True
@@ -256,6 +256,10 @@ class JobTask(DjangoTask):
         if self.job_queue:
             options.setdefault("queue", self.job_queue)
         return super().apply_async(args, kwargs, task_id, producer, link, link_error, **options)
+
+
+#: The task of each kind of job, so that the relay can queue again a job whose message never left.
+_job_tasks: dict[str, JobTask] = {}
 
 
 def job_task(*, kind: str, queue: str, **options):
@@ -274,7 +278,9 @@ def job_task(*, kind: str, queue: str, **options):
         task.__module__, task.__name__, task.__qualname__ = work.__module__, work.__name__, work.__qualname__
         task.__doc__ = work.__doc__
         task.work = work
-        return shared_task(name=name, base=JobTask, job_queue=queue, **{**JOB_TASK_OPTIONS, **options})(task)
+        declared = shared_task(name=name, base=JobTask, job_queue=queue, **{**JOB_TASK_OPTIONS, **options})(task)
+        _job_tasks[kind] = declared
+        return declared
 
     return decorate
 
@@ -315,3 +321,16 @@ def jobs_sweep_stale(*, older_than: timedelta | None = None, dry_run: bool = Fal
             logger.warning("Background job %s (%s) had no sign of life: ended as failed", job.pk, job.kind)
             swept.append(job.pk)
     return swept
+
+
+def jobs_requeue_waiting(*, older_than: timedelta | None = None) -> list[int]:
+    """Queue again the jobs still "queued" after ``older_than`` (``JOBS_STALE_MINUTES``): their message
+    was not published (the broker was down when they were created) or was lost with the broker's data.
+    A duplicate delivery is harmless: ``job_run`` claims a job once."""
+    cutoff = timezone.now() - (older_than or stale_after())
+    requeued: list[int] = []
+    waiting = BackgroundJob.objects.filter(status=JobStatus.QUEUED, created_at__lt=cutoff, kind__in=list(_job_tasks))
+    for job_id, kind in waiting.values_list("pk", "kind").order_by("pk").iterator(chunk_size=500):
+        if _job_tasks[kind].delay(job_id) is not None:
+            requeued.append(job_id)
+    return requeued

@@ -41,9 +41,12 @@ def test_the_schedule_runs_the_purge_daily_and_the_sweep_every_five_minutes():
     by_task = {entry["task"]: entry["schedule"] for entry in schedule.values()}
     assert by_task["portal.tasks.purge_daily"] == crontab(hour=3, minute=30)
     assert by_task["portal.tasks.sweep_stale_jobs"] == crontab(minute="*/5")
+    assert by_task["portal.tasks.relay_outbox"] == 60.0
     for name in by_task:
         assert name in app.tasks, name  # a task the workers know
-        assert app.amqp.router.route({}, name)["queue"].name == "imports"
+        # the relay runs beside the e-mails it sends; the heavy upkeep on the imports workers
+        expected = "emails" if name == "portal.tasks.relay_outbox" else "imports"
+        assert app.amqp.router.route({}, name)["queue"].name == expected
 
 
 def test_the_daily_purge_run_twice_changes_nothing_the_second_time(settings):

@@ -138,5 +138,5 @@ def test_a_failed_preview_run_again_ends_done(django_capture_on_commit_callbacks
 
 
 def test_something_unknown_is_refused():
-    with pytest.raises(CommandError, match="cannot run again: emails"):
-        call_command("rerun", "emails")
+    with pytest.raises(CommandError, match="cannot run again: newsletters"):
+        call_command("rerun", "newsletters")
