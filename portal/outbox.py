@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -55,10 +56,13 @@ def outbox_record(
     from_email: str | None = None,
     attachments: Sequence[dict[str, str]] = (),
     send_after_commit: bool = True,
+    key: uuid.UUID | None = None,
 ) -> OutgoingEmail:
     """Write the e-mail in the current transaction; queue its send after commit (unless the caller
-    queues it itself, after a document's render: ``send_after_commit=False``)."""
+    queues it itself, after a document's render: ``send_after_commit=False``). ``key``: an idempotency
+    key of the caller's (a message that must go once per day); recording it twice raises IntegrityError."""
     email = OutgoingEmail.objects.create(
+        key=key or uuid.uuid4(),
         subject=subject[:998],
         body=body,
         html=html or "",

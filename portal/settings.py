@@ -348,6 +348,7 @@ CELERY_TASK_ROUTES = {
     "*.tasks.export_*": {"queue": "imports"},
     "*.tasks.preflight_*": {"queue": "preflight"},
     "portal.tasks.relay_outbox": {"queue": "emails"},
+    "portal.tasks.send_staff_digest": {"queue": "emails"},
     "portal.tasks.purge_daily": {"queue": "imports"},
     "portal.tasks.sweep_stale_jobs": {"queue": "imports"},
     "*.tasks.render_*": {"queue": "documents"},
@@ -362,6 +363,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # The operator's upkeep (see README, Operating): the daily purge and the sweep of stale jobs every 5 minutes.
 CELERY_BEAT_SCHEDULE: dict = {
     "purge-daily": {"task": "portal.tasks.purge_daily", "schedule": crontab(hour=3, minute=30)},
+    "staff-digest": {"task": "portal.tasks.send_staff_digest", "schedule": crontab(hour=7, minute=45)},
     "relay-outbox": {"task": "portal.tasks.relay_outbox", "schedule": 60.0},
     "sweep-stale-jobs": {"task": "portal.tasks.sweep_stale_jobs", "schedule": crontab(minute="*/5")},
 }
@@ -385,6 +387,8 @@ JOBS_STALE_MINUTES = env_int("JOBS_STALE_MINUTES", 15)
 # seconds without news (its worker died); sent messages are kept this many days, failed ones until re-sent.
 EMAIL_SENDING_LEASE_SECONDS = env_int("EMAIL_SENDING_LEASE_SECONDS", 120)
 EMAIL_OUTBOX_KEEP_DAYS = env_int("EMAIL_OUTBOX_KEEP_DAYS", 30)
+# The daily staff digest (07:45) goes to every active staff member, or to these addresses when set.
+STAFF_DIGEST_EMAILS = env_list("STAFF_DIGEST_EMAILS", [])
 
 # --- Security -------------------------------------------------------------------------------
 

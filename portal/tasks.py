@@ -60,6 +60,14 @@ def relay_outbox() -> dict:
     return {"emails": outbox_relay(), "jobs": len(jobs_requeue_waiting())}
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=240, time_limit=300)
+def send_staff_digest() -> int:
+    """The beat's daily staff digest (``portal.digest``): once per day and recipient, whatever the runs."""
+    from .digest import staff_digest_send
+
+    return staff_digest_send()
+
+
 @shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=3300, time_limit=3600)
 def purge_daily() -> dict:
     """The beat's daily purge: the same steps as ``manage.py purge``. Idempotent: a second run finds nothing."""

@@ -45,7 +45,7 @@ def test_the_schedule_runs_the_purge_daily_and_the_sweep_every_five_minutes():
     for name in by_task:
         assert name in app.tasks, name  # a task the workers know
         # the relay runs beside the e-mails it sends; the heavy upkeep on the imports workers
-        expected = "emails" if name == "portal.tasks.relay_outbox" else "imports"
+        expected = "emails" if name in ("portal.tasks.relay_outbox", "portal.tasks.send_staff_digest") else "imports"
         assert app.amqp.router.route({}, name)["queue"].name == expected
 
 
