@@ -467,7 +467,10 @@ def fault_email_worker(stack: Stack, count: int = 200) -> tuple[str, bool, str]:
     time.sleep(2)
     got = arrivals(stack, tag)
     twice = sum(1 for n in got.values() if n > 1)
-    ok = len(got) == count and twice == 0
+    # The one message in flight at the kill may reach the SMTP server twice (accepted, then the worker
+    # died before recording it): it carries the same Message-ID, which the receiver drops. More than that
+    # one, or a message missing, is a failure.
+    ok = len(got) == count and twice <= 1
     return (
         f"SIGKILL an e-mail worker during {count} e-mails",
         ok,
