@@ -474,7 +474,8 @@ def fault_email_worker(stack: Stack, count: int = 200) -> tuple[str, bool, str]:
     return (
         f"SIGKILL an e-mail worker during {count} e-mails",
         ok,
-        f"killed after {at_kill} arrived; {len(got)}/{count} distinct arrived, {twice} arrived twice",
+        f"killed after {at_kill} arrived; {len(got)}/{count} Message-IDs arrived, {twice} arrived twice "
+        "(same Message-ID: the one in flight at the kill)",
     )
 
 
