@@ -179,3 +179,15 @@ def test_sent_emails_are_purged_after_their_keeping_time_and_failed_ones_stay(se
     assert outbox_purge(False, timezone.now(), Progress()).count == 1
     assert outbox_purge(False, timezone.now(), Progress()).count == 0
     assert set(OutgoingEmail.objects.values_list("pk", flat=True)) == {recent.pk, failed.pk}
+
+
+def test_staff_read_the_outbox_and_its_errors_in_the_admin(client):
+    from tests.factories import StaffUserFactory
+
+    email = record()
+    OutgoingEmail.objects.filter(pk=email.pk).update(status=EmailStatus.FAILED, error="SMTPRecipientsRefused: 550")
+    client.force_login(StaffUserFactory(is_superuser=True))
+    listing = client.get(reverse("admin:portal_outgoingemail_changelist") + "?status=failed")
+    assert listing.status_code == 200 and "ana@editions.fr" in listing.content.decode()
+    page = client.get(reverse("admin:portal_outgoingemail_change", args=[email.pk]))
+    assert page.status_code == 200 and "SMTPRecipientsRefused: 550" in page.content.decode()
