@@ -543,6 +543,97 @@ def fault_postgres(stack: Stack, targets, seconds: int) -> tuple[str, bool, str]
     )
 
 
+START_BACKUP = r"""
+import os
+from django.core.files.base import ContentFile
+from django.db import transaction
+from contacts.models import User
+from files.models import ProductFile
+from library.models import Product
+from orders.models import BasketLine, Order, ShippingBasket
+from workspace.backups import contact_backup_start
+customer = User.objects.get(email="%(email)s")
+order = Order.objects.filter(created_by=customer).order_by("pk").first()
+basket = ShippingBasket.objects.create(order=order, kind="pickup")
+for n in range(%(files)d):
+    product = Product.objects.create(account=customer.account, title=f"Gros livre {n}", page_count=400)
+    item = ProductFile(product=product, kind="interior", original_name=f"gros-{n}.pdf", size=%(size)d)
+    item.file.save(f"gros-{n}.pdf", ContentFile(b"%%PDF-1.4\n" + os.urandom(%(size)d - 9)), save=False)
+    item.save()
+    BasketLine.objects.create(basket=basket, product=product, quantity=1)
+staff = User.objects.create_user(email="atelier-%(tag)s@repetition.test", password=None, is_staff=True)
+with transaction.atomic():
+    (job,) = contact_backup_start(contacts=User.objects.filter(pk=customer.pk), by=staff)
+print(job.pk)
+"""
+
+
+def job_state(stack: Stack, job_id: int) -> tuple[str, str]:
+    line = stack.shell(
+        "import json; from portal.models import BackgroundJob; "
+        f"j = BackgroundJob.objects.get(pk={job_id}); print(json.dumps([j.status, j.message]))"
+    )
+    status, message = json.loads(line)
+    return status, message
+
+
+def fault_job_worker(stack: Stack, data: dict) -> tuple[str, bool, str]:
+    """SIGKILL both sets of the imports workers while a long job (a contact's backup copying its files
+    from S3) runs: the job must not stay "running" — the sweep ends it failed with a message."""
+    tag = str(int(time.time()))
+    job_id = int(
+        stack.shell(START_BACKUP % {"email": data["signin"], "files": 12, "size": 4 * 1024 * 1024, "tag": tag})
+    )
+    running = wait_for(lambda: job_state(stack, job_id)[0] == "running", 60, 0.2)
+    stack.kill("others-1")
+    stack.kill("others-2")
+    status_at_kill = job_state(stack, job_id)[0]
+    stack.start_workers_others(1)
+    stack.start_workers_others(2)
+    if status_at_kill != "running":
+        return (
+            "SIGKILL the workers during a job",
+            status_at_kill == "succeeded",
+            f"the job was {status_at_kill} at the kill (running seen: {running}): nothing to survive",
+        )
+    time.sleep(62)  # JOBS_STALE_MINUTES=1 here: the beat's sweep (every 5 minutes) is run by hand below
+    stack.shell("from portal.tasks import sweep_stale_jobs; print(sweep_stale_jobs())")
+    status, message = job_state(stack, job_id)
+    ok = status in ("failed", "succeeded") and bool(message or status == "succeeded")
+    return (
+        "SIGKILL the workers during a job (a backup)",
+        ok,
+        f"running at the kill; after the sweep: {status} — {message[:80]}",
+    )
+
+
+def _start_others_only(self: Stack, index: int) -> None:
+    env = {**self.env, "TMPDIR": str(self.base / f"workers-{index}-tmp")}
+    self.spawn(
+        f"others-{index}",
+        [
+            PY,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "-Q",
+            "imports,preflight,documents",
+            "-c",
+            "1",
+            "-n",
+            f"others-{index}b-{time.monotonic_ns()}@%h",
+            "-l",
+            "WARNING",
+        ],
+        env,
+    )
+
+
+Stack.start_workers_others = _start_others_only  # type: ignore[attr-defined]
+
+
 def _start_emails_only(self: Stack, index: int) -> None:
     tmp = self.base / f"workers-{index}-tmp"
     env = {**self.env, "TMPDIR": str(tmp)}
@@ -621,12 +712,13 @@ def main() -> int:
         for label, ok, detail in (
             fault_email_worker(stack),
             fault_redis(stack, data),
+            fault_job_worker(stack, data),
             fault_postgres(stack, targets, max(seconds // 2, 6)),
         ):
             failures += not ok
             print(f"  {'survived' if ok else 'NOT survived':13} {label}: {detail}", flush=True)
         print(
-            "  not rehearsed yet: SIGKILL of a worker during a preflight and during an import; "
+            "  not rehearsed yet: SIGKILL of a worker during a preflight; "
             "a web node killed during a 500 MB upload (see README, Operating)"
         )
     finally:
