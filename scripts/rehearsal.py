@@ -167,7 +167,7 @@ class Stack:
         )
         self.redis_start()
         self.spawn("s3", [str(Path(PY).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(self.s3_port)])
-        self.spawn("smtp", [PY, "scripts/rehearsal_smtp_sink.py", str(self.smtp_port), str(self.mail_log), "0.02"])
+        self.spawn("smtp", [PY, "scripts/rehearsal_smtp_sink.py", str(self.smtp_port), str(self.mail_log), "0.1"])
         assert wait_for(lambda: requests.get(f"http://127.0.0.1:{self.s3_port}/", timeout=1).ok, 30), "moto"
         import boto3
 
@@ -569,12 +569,12 @@ print(job.pk)
 
 
 def job_state(stack: Stack, job_id: int) -> tuple[str, str]:
-    line = stack.shell(
-        "import json; from portal.models import BackgroundJob; "
-        f"j = BackgroundJob.objects.get(pk={job_id}); print(json.dumps([j.status, j.message]))"
-    )
-    status, message = json.loads(line)
-    return status, message
+    """Read straight from the rehearsal's database (a shell would take seconds to start)."""
+    import psycopg
+
+    with psycopg.connect(stack.env["DATABASE_URL"], connect_timeout=5) as db:
+        row = db.execute("SELECT status, message FROM portal_backgroundjob WHERE id = %s", [job_id]).fetchone()
+    return row[0], row[1]
 
 
 def fault_job_worker(stack: Stack, data: dict) -> tuple[str, bool, str]:
@@ -582,9 +582,9 @@ def fault_job_worker(stack: Stack, data: dict) -> tuple[str, bool, str]:
     from S3) runs: the job must not stay "running" — the sweep ends it failed with a message."""
     tag = str(int(time.time()))
     job_id = int(
-        stack.shell(START_BACKUP % {"email": data["signin"], "files": 12, "size": 4 * 1024 * 1024, "tag": tag})
+        stack.shell(START_BACKUP % {"email": data["signin"], "files": 20, "size": 4 * 1024 * 1024, "tag": tag})
     )
-    running = wait_for(lambda: job_state(stack, job_id)[0] == "running", 60, 0.2)
+    running = wait_for(lambda: job_state(stack, job_id)[0] == "running", 60, 0.05)
     stack.kill("others-1")
     stack.kill("others-2")
     status_at_kill = job_state(stack, job_id)[0]
