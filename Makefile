@@ -8,7 +8,7 @@ ADDRESS ?= 127.0.0.1:8000
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-services lint format bench messages lock check-deploy clean system-packages
+.PHONY: help run test test-services lint format bench messages lock check-deploy clean system-packages rehearsal rehearsal-short
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -56,6 +56,14 @@ format: $(VENV)/.dev ## Fix what ruff can fix
 
 check-deploy: $(VENV)/.base ## Django's deployment checks with production settings
 	@scripts/check-deploy
+
+# Needs root (it runs its own PostgreSQL cluster as the postgres user), wrk, redis-server and PostgreSQL's
+# server binaries; it never touches the machine's PostgreSQL or Redis (see README, Operating).
+rehearsal: $(VENV)/.dev system-packages ## Two web nodes, two worker sets, beat: shared-nothing checks, 60 s of load, faults
+	$(PY) scripts/rehearsal.py
+
+rehearsal-short: $(VENV)/.dev system-packages ## The rehearsal with a few seconds of load (what CI runs)
+	$(PY) scripts/rehearsal.py --short
 
 bench: $(VENV)/.dev ## Run the benchmarks in bench/ and print their figures
 	@for script in bench/bench_*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(PY) "$$script" || exit 1; done

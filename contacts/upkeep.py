@@ -128,7 +128,7 @@ def rerun_imports(dry_run: bool, progress: Progress) -> PurgeResult:
         stale = BackgroundJob.objects.filter(
             kind__in=IMPORT_KINDS,
             status=JobStatus.RUNNING,
-            started_at__lt=timezone.now() - timedelta(hours=settings.JOBS_STALE_HOURS),
+            started_at__lt=timezone.now() - timedelta(minutes=settings.JOBS_STALE_MINUTES),
         )
         failed = failed | stale
     task_of = {

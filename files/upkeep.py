@@ -18,7 +18,7 @@ def rerun_preflight(dry_run: bool, progress: Progress) -> PurgeResult:
     from .models import PreflightStatus, ProductFile
     from .tasks import preflight_product_file
 
-    lost = timezone.now() - timedelta(hours=settings.JOBS_STALE_HOURS)
+    lost = timezone.now() - timedelta(minutes=settings.JOBS_STALE_MINUTES)
     files = ProductFile.objects.filter(
         Q(preflight_status=PreflightStatus.ERROR)
         | Q(preflight_status__in=[PreflightStatus.PENDING, PreflightStatus.RUNNING], uploaded_at__lt=lost)

@@ -26,7 +26,7 @@ from django.utils.translation import ngettext
 
 from .audit import Action, audit_changes, audit_entries_of, audit_record, audit_snapshot
 from .documents.services import document_reissue
-from .models import AuditEntry, Document, NumberSequence
+from .models import AuditEntry, Document, NumberSequence, OutgoingEmail
 from .numbering import SEQUENCES
 
 
@@ -292,3 +292,35 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(AuditReadOnly, admin.ModelAdmin):
+    """The outbox, read-only: what left, what waits, and what failed with its error (``manage.py rerun
+    emails`` sends the failed ones again)."""
+
+    list_display = ["subject", "recipients", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["subject", "key"]
+    date_hierarchy = "created_at"
+    fields = [
+        "key",
+        "to",
+        "reply_to",
+        "from_email",
+        "subject",
+        "body",
+        "attachments",
+        "status",
+        "attempts",
+        "error",
+        "created_at",
+        "queued_at",
+        "claimed_at",
+        "sent_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("to"))
+    def recipients(self, email: OutgoingEmail) -> str:
+        return ", ".join(email.to)

@@ -8,6 +8,9 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from .jobs import admin  # noqa: F401  (the kernel's admin pages live beside their code)
-        from .upkeep import register_kernel
+        from .outbox import outbox_purge, outbox_rerun
+        from .upkeep import register_kernel, register_purge, register_rerun
 
         register_kernel()
+        register_purge("portal.sent_emails", outbox_purge, order=750)
+        register_rerun("emails", outbox_rerun)

@@ -7,7 +7,8 @@ from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
-app = Celery("portal")
+# Every task publishes through portal.queueing.PortalTask: a broker outage never turns into a 500.
+app = Celery("portal", task_cls="portal.queueing:PortalTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # The kernel's packages with tasks of their own (``portal.tasks`` is found above).

@@ -1,8 +1,9 @@
-"""E-mails leave through the ``emails`` queue, only once the transaction that caused them commits.
+"""E-mails leave through the outbox and the ``emails`` queue, only once the transaction that caused them commits.
 
 ``send_templated_email`` renders a message in the recipient's language from
-``templates/emails/<name>_subject.txt``, ``<name>.txt`` and (optionally) ``<name>.html``, then hands
-plain strings to the worker, so nothing is sent for a change that is rolled back.
+``templates/emails/<name>_subject.txt``, ``<name>.txt`` and (optionally) ``<name>.html`` and records it
+in the outbox (:mod:`portal.outbox`) in the caller's transaction: nothing is sent for a change that is
+rolled back, and nothing is lost for one that is committed, even with the broker down.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from .outbox import outbox_record
 
 
 def render_templated_email(
@@ -43,12 +45,14 @@ def templated_email_task(
     reply_to: Sequence[str] = (),
     attachments: Sequence[dict[str, str]] = (),
 ):
-    """The message rendered now (in ``language``), as a Celery signature of the send: to enqueue after
-    something else, e.g. after the render of the document it attaches (``portal.documents``)."""
-    from .tasks import send_email
+    """The message rendered now (in ``language``) and recorded in the outbox, as a Celery signature of
+    its send: to enqueue after something else, e.g. after the render of the document it attaches
+    (``portal.documents``). Should that never be queued, the outbox's relay sends it."""
+    from .tasks import send_outbox_email
 
     rendered = render_templated_email(template=template, context=context, language=language)
-    return send_email.si(to=list(to), reply_to=list(reply_to), attachments=list(attachments), **rendered)
+    email = outbox_record(to=to, reply_to=reply_to, attachments=attachments, send_after_commit=False, **rendered)
+    return send_outbox_email.si(email.pk)
 
 
 def send_templated_email(
@@ -65,16 +69,12 @@ def send_templated_email(
     ``attachments``: files already saved in the default storage, as
     ``{"path": storage name, "filename": name shown, "mimetype": type}``.
     """
-    task = templated_email_task(
-        template=template, to=to, context=context, language=language, reply_to=reply_to, attachments=attachments
-    )
-    transaction.on_commit(task.delay)
+    rendered = render_templated_email(template=template, context=context, language=language)
+    outbox_record(to=to, reply_to=reply_to, attachments=attachments, **rendered)
 
 
 def enqueue_message(message: EmailMessage) -> None:
-    """Send an already rendered Django message (allauth's) through the worker, after commit."""
-    from .tasks import send_email
-
+    """Send an already rendered Django message (allauth's) through the outbox, after commit."""
     html = None
     for content, mimetype in getattr(message, "alternatives", []):
         if mimetype == "text/html":
@@ -83,7 +83,7 @@ def enqueue_message(message: EmailMessage) -> None:
         html, body = message.body, ""
     else:
         body = message.body
-    send_email.delay_on_commit(
+    outbox_record(
         subject=message.subject,
         body=body,
         html=html,

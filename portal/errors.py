@@ -1,4 +1,4 @@
-"""The portal's error pages: 400, 403 (and the CSRF failure), 404 and 500, in the portal's layout.
+"""The portal's error pages: 400, 403 (and the CSRF failure), 404, 500 and 503, in the portal's layout.
 
 They speak the visitor's language (LocaleMiddleware has already chosen it; French by default) and
 each offers a way back: the home page, and the page the visitor came from when it is one of ours.
@@ -11,10 +11,12 @@ header then shows the brand and the language switch only).
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import loader
@@ -77,11 +79,20 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _page(request, 403, template="errors/403_csrf.html")
 
 
+#: What the database driver raises while the database is down or restarting: a 503, not a bug.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
-    """No database: a plain context (no context processors), and nothing that reads the user."""
+    """No database: a plain context (no context processors), and nothing that reads the user.
+
+    Django calls this view while it handles the exception: when the database could not be reached
+    (down, restarting, failed over), the answer is the 503 page with a Retry-After, which load
+    balancers and monitoring read as "come back soon"; any other error is the 500 page."""
+    status = 503 if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE) else 500
     context = {
-        "status": 500,
+        "status": status,
         "request": request,
         "csrf_token": get_token(request),
         "PORTAL_NAME": settings.PORTAL_NAME,
@@ -89,8 +100,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
         "back_url": back_url(request),
     }
     try:
-        body = loader.get_template("errors/500.html").render(context)  # no request: no context processors
+        body = loader.get_template(f"errors/{status}.html").render(context)  # no request: no context processors
     except Exception:
-        logger.exception("The 500 page could not be rendered; serving the last-resort page")
+        logger.exception("The %s page could not be rendered; serving the last-resort page", status)
         body = LAST_RESORT_500
-    return HttpResponseServerError(body)
+    response = HttpResponse(body, status=status)
+    if status == 503:
+        response["Retry-After"] = "30"
+    return response

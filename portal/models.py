@@ -7,6 +7,7 @@ polled at ``portal:job_status``.
 
 from __future__ import annotations
 
+import uuid
 from typing import Self
 
 from django.conf import settings
@@ -279,3 +280,48 @@ class Document(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == DocumentStatus.PENDING
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", pgettext_lazy("e-mail status", "Failed")
+
+
+class OutgoingEmail(models.Model):
+    """An e-mail the portal must send: written in the transaction of the change that causes it, then
+    sent by the ``emails`` worker (:mod:`portal.outbox`). Its ``key`` is the message's idempotency key
+    (its Message-ID): a message is claimed before it leaves, so a redelivery never sends it twice."""
+
+    Status = EmailStatus
+
+    key = models.UUIDField(_("key"), unique=True, default=uuid.uuid4, editable=False)
+    to = models.JSONField(_("to"), default=list)
+    reply_to = models.JSONField(_("reply to"), default=list, blank=True)
+    from_email = models.CharField(_("from"), max_length=320, blank=True)
+    subject = models.CharField(_("subject"), max_length=998)
+    body = models.TextField(_("text"), max_length=200_000, blank=True)
+    html = models.TextField(_("HTML"), max_length=1_000_000, blank=True)
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=EmailStatus.choices, default=EmailStatus.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="outgoing_email_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=EmailStatus.values), name="outgoing_email_status_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"

@@ -182,8 +182,11 @@ REDIS_URL = required("REDIS_URL") if PRODUCTION else env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache that answers as an empty cache while Redis is down (portal/cache.py):
+            # no page needs Redis (sessions are in the database).
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": env("CACHE_URL", REDIS_URL),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -351,6 +354,8 @@ CELERY_TASK_ROUTES = {
     "figures.tasks.refresh_*": {"queue": "imports"},
     "*.tasks.export_*": {"queue": "imports"},
     "*.tasks.preflight_*": {"queue": "preflight"},
+    "portal.tasks.relay_outbox": {"queue": "emails"},
+    "portal.tasks.send_staff_digest": {"queue": "emails"},
     "portal.tasks.purge_daily": {"queue": "imports"},
     "portal.tasks.sweep_stale_jobs": {"queue": "imports"},
     "*.tasks.render_*": {"queue": "documents"},
@@ -359,12 +364,16 @@ CELERY_TASK_ROUTES = {
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 660)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A broker that does not answer is given up within seconds: the page goes on, the outbox keeps the work.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_TIMEZONE = TIME_ZONE
-# The operator's upkeep (see README, Operating): the daily purge and the hourly sweep of stale jobs.
+# The operator's upkeep (see README, Operating): the daily purge and the sweep of stale jobs every 5 minutes.
 CELERY_BEAT_SCHEDULE: dict = {
     "purge-daily": {"task": "portal.tasks.purge_daily", "schedule": crontab(hour=3, minute=30)},
-    "sweep-stale-jobs": {"task": "portal.tasks.sweep_stale_jobs", "schedule": crontab(minute=17)},
+    "staff-digest": {"task": "portal.tasks.send_staff_digest", "schedule": crontab(hour=7, minute=45)},
+    "relay-outbox": {"task": "portal.tasks.relay_outbox", "schedule": 60.0},
+    "sweep-stale-jobs": {"task": "portal.tasks.sweep_stale_jobs", "schedule": crontab(minute="*/5")},
     # The school shop: orders waiting for activation for more than 72 hours, to the shop (idempotent per day).
     "subscriptions-pending-activations": {
         "task": "subscriptions.tasks.send_pending_activation_digest",
@@ -384,8 +393,17 @@ PURGE_EMAIL_ATTACHMENT_DAYS = env_int("PURGE_EMAIL_ATTACHMENT_DAYS", 7)
 DRIVE_MY_FILES_KEEP_DAYS = env_int("DRIVE_MY_FILES_KEEP_DAYS", 30)
 # Finished background jobs (and their result files) are kept this many days.
 JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 90)
-# A job "running" for longer than this many hours lost its worker: the sweep ends it as failed.
-JOBS_STALE_HOURS = env_int("JOBS_STALE_HOURS", 2)
+# The one notion of a stale job: a job "running" with no sign of life (heartbeat, every second while it
+# works) for this many minutes lost its worker. A redelivered message may then take it over, the hourly
+# sweep and the purge end it as failed, `status` flags it, `rerun` queues it again.
+JOBS_STALE_MINUTES = env_int("JOBS_STALE_MINUTES", 15)
+
+# E-mail outbox (portal.outbox): a message being sent is given back to the queue after this many
+# seconds without news (its worker died); sent messages are kept this many days, failed ones until re-sent.
+EMAIL_SENDING_LEASE_SECONDS = env_int("EMAIL_SENDING_LEASE_SECONDS", 120)
+EMAIL_OUTBOX_KEEP_DAYS = env_int("EMAIL_OUTBOX_KEEP_DAYS", 30)
+# The daily staff digest (07:45) goes to every active staff member, or to these addresses when set.
+STAFF_DIGEST_EMAILS = env_list("STAFF_DIGEST_EMAILS", [])
 
 # --- Security -------------------------------------------------------------------------------
 

@@ -8,10 +8,13 @@ behind and what it must keep whole::
     register_files(ModelFiles("files.ProductFile", "file", prefix="products/", size_field="size",
                               sha256_field="sha256"))                    # what the database says is stored
     register_rerun("preflight", rerun_preflight)                         # (dry_run, progress) -> PurgeResult
+    register_digest("school_activations", pending_activations)           # (now) -> DigestSection | None
 
 and the ``purge``, ``integrity_check`` and ``rerun`` commands, and the beat's tasks, run what is
-registered. Every step streams (``iterator(chunk_size=...)``, a storage walk) so its memory stays flat
-at the design scale, and is idempotent: a second run finds nothing more to do.
+registered; the daily staff digest (``portal.tasks.send_staff_digest``) e-mails what the digest
+sections report (activations pending for 72 hours, claims open for 10 days…). Every step streams
+(``iterator(chunk_size=...)``, a storage walk) so its memory stays flat at the design scale, and is
+idempotent: a second run finds nothing more to do.
 """
 
 from __future__ import annotations
@@ -141,6 +144,62 @@ def batched(iterable: Iterable, size: int = BATCH) -> Iterator[list]:
             batch = []
     if batch:
         yield batch
+
+
+# Staff digest ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One line of the digest: what waits, and where staff deal with it (an absolute URL, or "")."""
+
+    text: str
+    url: str = ""
+
+
+@dataclass
+class DigestSection:
+    """What one feature asks staff to look at today. ``total`` may exceed the items shown (at most
+    ``DIGEST_ITEMS`` each); ``more_url`` lists them all."""
+
+    title: str
+    items: list[DigestItem]
+    total: int | None = None
+    more_url: str = ""
+
+    def __post_init__(self) -> None:
+        if self.total is None:
+            self.total = len(self.items)
+
+
+#: At most this many lines per section: the digest is a reminder, its links lead to the full lists.
+DIGEST_ITEMS = 20
+DigestStep = Callable[[datetime.datetime], "DigestSection | None"]
+_digests: dict[str, _Registered] = {}
+
+
+def register_digest(name: str, step: DigestStep, *, order: int = 100) -> None:
+    """Add a section to the daily staff digest: ``step(now)`` returns a ``DigestSection`` (its text in
+    the active language, the recipient's), or ``None`` when there is nothing to report today."""
+    _digests[name] = _Registered(name, order, step)
+
+
+def digest_steps() -> list[_Registered]:
+    return sorted(_digests.values(), key=lambda r: (r.order, r.name))
+
+
+def digest_sections(*, now: datetime.datetime) -> list[DigestSection]:
+    """Today's sections with something to report (a broken one is reported as such, not hidden)."""
+    sections: list[DigestSection] = []
+    for registered in digest_steps():
+        try:
+            section = registered.step(now)
+        except Exception as error:
+            section = DigestSection(title=registered.name, items=[DigestItem(f"{type(error).__name__}: {error}")])
+        if section is not None and section.total:
+            section.items = section.items[:DIGEST_ITEMS]
+            sections.append(section)
+    return sections
 
 
 # Stored files --------------------------------------------------------------------------------------------------
@@ -364,11 +423,11 @@ def _job_model():
 
 
 def jobs_mark_stale(*, now: datetime.datetime, dry_run: bool = False) -> int:
-    """Jobs "running" with no sign of life for ``JOBS_STALE_HOURS`` end as failed: their worker died.
+    """Jobs "running" with no sign of life for ``JOBS_STALE_MINUTES`` end as failed: their worker died.
     The kernel's job runner decides what a sign of life is (``portal.jobs.jobs_sweep_stale``)."""
     from .jobs import jobs_sweep_stale
 
-    return len(jobs_sweep_stale(older_than=timedelta(hours=settings.JOBS_STALE_HOURS), dry_run=dry_run))
+    return len(jobs_sweep_stale(dry_run=dry_run))
 
 
 def jobs_purge(dry_run: bool, now: datetime.datetime, progress: Progress) -> PurgeResult:
@@ -439,12 +498,15 @@ def register_kernel() -> None:
 
 __all__ = [
     "CheckResult",
+    "DigestItem",
+    "DigestSection",
     "FileSource",
     "ModelFiles",
     "Progress",
     "PurgeResult",
     "StoredReference",
     "register_check",
+    "register_digest",
     "register_files",
     "register_purge",
     "register_rerun",

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class WorkspaceConfig(AppConfig):
     name = "workspace"
     verbose_name = _("Customer workspace")
+
+    def ready(self) -> None:
+        from .account_sections import register
+
+        register()

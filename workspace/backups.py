@@ -22,14 +22,11 @@ from __future__ import annotations
 import datetime
 import io
 import json
-import re
 import shutil
 import tempfile
-import unicodedata
 import uuid
 import zipfile
 from collections.abc import Callable
-from decimal import Decimal
 
 from django.core.files import File
 from django.db import models, transaction
@@ -42,6 +39,7 @@ from contacts.models import User
 from files.models import ProductFile
 from library.models import Product
 from orders.models import BasketLine, Order, ShippingBasket
+from portal.account_data import json_default, safe_component
 from portal.models import BackgroundJob
 
 from . import tasks
@@ -50,19 +48,7 @@ from . import tasks
 MAX_BACKUPS_AT_ONCE = 20
 COPY_BUFFER = 1024 * 1024
 INPUT_KINDS = {ProductFile.Kind.COVER, ProductFile.Kind.INTERIOR, ProductFile.Kind.COVER_AND_INTERIOR}
-_WINDOWS_FORBIDDEN = re.compile(r'[<>:"|?*]')
-_DOTS = re.compile(r"\.{2,}")
 ZIP64_ABOVE = 1 << 31
-
-
-def safe_component(name: str, fallback: str = "file") -> str:
-    """One path component that cannot climb out of a folder: no separators, no ``..``, no leading dot."""
-    name = unicodedata.normalize("NFC", str(name))
-    name = name.replace("\\", "_").replace("/", "_")
-    name = "".join(char if char.isprintable() else "_" for char in name)
-    name = _DOTS.sub(".", _WINDOWS_FORBIDDEN.sub("_", name))
-    name = name.strip(" .")[:120].strip(" .")
-    return name or fallback
 
 
 class _Names:
@@ -200,15 +186,7 @@ def _copy_into(archive: zipfile.ZipFile, entry: str, product_file: ProductFile) 
 
 def _write_json(archive: zipfile.ZipFile, entry: str, data) -> None:
     with archive.open(entry, "w") as raw, io.TextIOWrapper(raw, encoding="utf-8") as text:
-        json.dump(data, text, ensure_ascii=False, indent=2, default=_json_default)
-
-
-def _json_default(value):
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return str(value)
+        json.dump(data, text, ensure_ascii=False, indent=2, default=json_default)
 
 
 def _fields(instance: models.Model, *, skip: tuple[str, ...] = ()) -> dict:

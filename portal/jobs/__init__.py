@@ -6,12 +6,22 @@ and the fragment polls ``portal:job_status`` (:mod:`portal.jobs.views`) until th
 
 from .runner import (
     JOB_TASK_OPTIONS,
-    STALE_AFTER,
     JobFailed,
     job_live,
     job_run,
     job_task,
+    jobs_requeue_waiting,
     jobs_sweep_stale,
+    stale_after,
 )
 
-__all__ = ["JOB_TASK_OPTIONS", "STALE_AFTER", "JobFailed", "job_live", "job_run", "job_task", "jobs_sweep_stale"]
+__all__ = [
+    "JOB_TASK_OPTIONS",
+    "JobFailed",
+    "job_live",
+    "job_run",
+    "job_task",
+    "jobs_requeue_waiting",
+    "jobs_sweep_stale",
+    "stale_after",
+]

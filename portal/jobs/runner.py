@@ -9,7 +9,7 @@ row is committed (``task.delay_on_commit(job.pk)``). The task is declared with `
 
 and ``job_run`` does the rest:
 
-- it claims the job (queued, or running with no sign of life for ``STALE_AFTER``: the worker that
+- it claims the job (queued, or running with no sign of life for ``JOBS_STALE_MINUTES``: the worker that
   had it died) with a conditional update, so a redelivered message never runs a job twice at once
   and a finished job is never run again (tasks are acknowledged late and rejected when their worker
   is lost: the broker delivers again what a dead worker held);
@@ -33,7 +33,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from celery import shared_task
-from celery.contrib.django.task import DjangoTask
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Q
@@ -41,11 +41,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.models import FINISHED_STATUSES, BackgroundJob, JobStatus
+from portal.queueing import PortalTask
 
 logger = logging.getLogger(__name__)
 
-#: A running job with no sign of life for this long is taken as dead (its worker was lost).
-STALE_AFTER = timedelta(minutes=15)
+
+def stale_after() -> timedelta:
+    """A running job with no sign of life for this long is taken as dead (its worker was lost): the one
+    setting ``JOBS_STALE_MINUTES``, for the takeover of a redelivery and for the sweep alike."""
+    return timedelta(minutes=settings.JOBS_STALE_MINUTES)
+
+
 #: Progress is recorded at most this often (whichever comes first).
 EVERY_ROWS = 1000
 EVERY_SECONDS = 1.0
@@ -160,7 +166,7 @@ def _claim(job_id: int, kind: str | None) -> BackgroundJob | None:
     if job.status in FINISHED_STATUSES:
         logger.info("Background job %s is already %s: not run again", job.pk, job.status)
         return None
-    if job.status == JobStatus.RUNNING and timezone.now() - _last_sign_of_life(job) < STALE_AFTER:
+    if job.status == JobStatus.RUNNING and timezone.now() - _last_sign_of_life(job) < stale_after():
         logger.info("Background job %s is running elsewhere: this delivery is dropped", job.pk)
         return None
     now = timezone.now()
@@ -240,7 +246,7 @@ def job_run(
     return job
 
 
-class JobTask(DjangoTask):
+class JobTask(PortalTask):
     """A job's task: sent to its queue (``job_queue``) unless the caller names another."""
 
     abstract = True
@@ -250,6 +256,10 @@ class JobTask(DjangoTask):
         if self.job_queue:
             options.setdefault("queue", self.job_queue)
         return super().apply_async(args, kwargs, task_id, producer, link, link_error, **options)
+
+
+#: The task of each kind of job, so that the relay can queue again a job whose message never left.
+_job_tasks: dict[str, JobTask] = {}
 
 
 def job_task(*, kind: str, queue: str, **options):
@@ -268,7 +278,9 @@ def job_task(*, kind: str, queue: str, **options):
         task.__module__, task.__name__, task.__qualname__ = work.__module__, work.__name__, work.__qualname__
         task.__doc__ = work.__doc__
         task.work = work
-        return shared_task(name=name, base=JobTask, job_queue=queue, **{**JOB_TASK_OPTIONS, **options})(task)
+        declared = shared_task(name=name, base=JobTask, job_queue=queue, **{**JOB_TASK_OPTIONS, **options})(task)
+        _job_tasks[kind] = declared
+        return declared
 
     return decorate
 
@@ -276,14 +288,14 @@ def job_task(*, kind: str, queue: str, **options):
 # --- Stale jobs ------------------------------------------------------------------------------
 
 
-def jobs_sweep_stale(*, older_than: timedelta = STALE_AFTER, dry_run: bool = False) -> list[int]:
+def jobs_sweep_stale(*, older_than: timedelta | None = None, dry_run: bool = False) -> list[int]:
     """End as failed every job still "running" with no sign of life for ``older_than``; their ids.
 
     A job is alive while its heartbeat (on the row, or live in the cache while the work holds its
     own transaction) is recent. Safe to run twice, and beside a job that finishes meanwhile: the
     update applies only to a row still running without a recent heartbeat.
     """
-    cutoff = timezone.now() - older_than
+    cutoff = timezone.now() - (older_than or stale_after())
     candidates = BackgroundJob.objects.filter(status=JobStatus.RUNNING).filter(
         Q(heartbeat_at__lt=cutoff)
         | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
@@ -309,3 +321,16 @@ def jobs_sweep_stale(*, older_than: timedelta = STALE_AFTER, dry_run: bool = Fal
             logger.warning("Background job %s (%s) had no sign of life: ended as failed", job.pk, job.kind)
             swept.append(job.pk)
     return swept
+
+
+def jobs_requeue_waiting(*, older_than: timedelta | None = None) -> list[int]:
+    """Queue again the jobs still "queued" after ``older_than`` (``JOBS_STALE_MINUTES``): their message
+    was not published (the broker was down when they were created) or was lost with the broker's data.
+    A duplicate delivery is harmless: ``job_run`` claims a job once."""
+    cutoff = timezone.now() - (older_than or stale_after())
+    requeued: list[int] = []
+    waiting = BackgroundJob.objects.filter(status=JobStatus.QUEUED, created_at__lt=cutoff, kind__in=list(_job_tasks))
+    for job_id, kind in waiting.values_list("pk", "kind").order_by("pk").iterator(chunk_size=500):
+        if _job_tasks[kind].delay(job_id) is not None:
+            requeued.append(job_id)
+    return requeued

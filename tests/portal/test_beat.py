@@ -1,4 +1,4 @@
-"""The beat schedule: a daily purge and an hourly sweep of stale jobs, each idempotent when run twice."""
+"""The beat schedule: a daily purge and a sweep of stale jobs every 5 minutes, each idempotent when run twice."""
 
 from __future__ import annotations
 
@@ -36,15 +36,21 @@ def aged(name: str, days: float) -> str:
     return name
 
 
-def test_the_schedule_runs_the_purge_daily_and_the_sweep_hourly():
+def test_the_schedule_runs_the_purge_daily_and_the_sweep_every_five_minutes():
     schedule = django_settings.CELERY_BEAT_SCHEDULE
     by_task = {entry["task"]: entry["schedule"] for entry in schedule.values()}
     assert by_task["portal.tasks.purge_daily"] == crontab(hour=3, minute=30)
-    assert by_task["portal.tasks.sweep_stale_jobs"] == crontab(minute=17)
+    assert by_task["portal.tasks.sweep_stale_jobs"] == crontab(minute="*/5")
+    assert by_task["portal.tasks.relay_outbox"] == 60.0
     for name in by_task:
         assert name in app.tasks, name  # a task the workers know
-        # The upkeep runs on the imports queue; a digest that only sends an e-mail, on the emails queue.
-        expected = "emails" if name == "subscriptions.tasks.send_pending_activation_digest" else "imports"
+        # the relay and the digests only send e-mails (emails queue); the heavy upkeep on the imports workers
+        emails = (
+            "portal.tasks.relay_outbox",
+            "portal.tasks.send_staff_digest",
+            "subscriptions.tasks.send_pending_activation_digest",
+        )
+        expected = "emails" if name in emails else "imports"
         assert app.amqp.router.route({}, name)["queue"].name == expected
 
 
@@ -78,7 +84,7 @@ def test_the_daily_purge_run_twice_changes_nothing_the_second_time(settings):
 
 
 def test_the_stale_job_sweep_run_twice_changes_nothing_the_second_time(settings):
-    settings.JOBS_STALE_HOURS = 2
+    settings.JOBS_STALE_MINUTES = 120
     now = timezone.now()
     stale = BackgroundJob.objects.create(
         kind="contacts.import", status=JobStatus.RUNNING, started_at=now - timedelta(hours=3)

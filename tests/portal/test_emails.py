@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from portal.emails import send_templated_email
-from portal.tasks import send_email
+from portal.tasks import send_email, send_outbox_email
 
 
 @pytest.fixture
@@ -71,9 +71,10 @@ def test_send_email_task_delivers_text_html_and_stored_attachments(db):
 
 
 def test_email_task_is_routed_to_the_emails_queue_and_retried_late():
-    assert send_email.acks_late is True
+    assert send_outbox_email.acks_late is True
+    assert send_outbox_email.reject_on_worker_lost is True
     from portal.celery import app
 
-    route = app.amqp.router.route({}, send_email.name)
-    assert route["queue"].name == "emails"
-    assert send_email.max_retries == 8
+    for task in (send_outbox_email, send_email):
+        assert app.amqp.router.route({}, task.name)["queue"].name == "emails"
+    assert send_outbox_email.max_retries == 8

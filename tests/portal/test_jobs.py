@@ -186,12 +186,26 @@ def test_a_job_running_elsewhere_is_left_to_its_worker():
 
 
 def test_a_job_whose_worker_died_is_taken_over_by_the_redelivery():
-    long_ago = timezone.now() - runner.STALE_AFTER - timedelta(minutes=1)
+    long_ago = timezone.now() - runner.stale_after() - timedelta(minutes=1)
     job = make_job(status=Status.RUNNING, started_at=long_ago, heartbeat_at=long_ago, attempts=1)
 
     job_run(job.pk, lambda job, progress: {"second": True})
     finished = row(job)
     assert (finished.status, finished.result, finished.attempts) == (Status.SUCCEEDED, {"second": True}, 2)
+
+
+def test_one_setting_decides_both_the_takeover_and_the_sweep(settings):
+    """JOBS_STALE_MINUTES is the one notion of a stale job: a redelivery takes over, and the sweep ends,
+    exactly the jobs silent for longer than it."""
+    settings.JOBS_STALE_MINUTES = 30
+    quiet = timezone.now() - timedelta(minutes=20)
+    alive = make_job(status=Status.RUNNING, started_at=quiet, heartbeat_at=quiet, attempts=1)
+    assert job_run(alive.pk, lambda job, progress: {}) is None
+    assert jobs_sweep_stale() == []
+
+    settings.JOBS_STALE_MINUTES = 10
+    assert jobs_sweep_stale(dry_run=True) == [alive.pk]
+    assert job_run(alive.pk, lambda job, progress: {"taken": True}).result == {"taken": True}
 
 
 def test_a_job_of_another_kind_is_not_run():

@@ -83,7 +83,7 @@ def test_production_settings_take_services_from_the_environment():
     assert json.loads(result.stdout) == [
         False,
         "django.db.backends.postgresql",
-        "django.core.cache.backends.redis.RedisCache",
+        "portal.cache.ResilientRedisCache",
         "redis://redis.internal:6379/0",
         False,
         "django.core.mail.backends.smtp.EmailBackend",

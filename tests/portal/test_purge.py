@@ -85,7 +85,7 @@ def test_sources_of_imports_finished_long_ago_go_and_the_jobs_say_so(settings):
 
 def test_old_finished_jobs_go_with_their_result_file_and_stale_running_jobs_end_failed(settings):
     settings.JOBS_KEEP_DAYS = 90
-    settings.JOBS_STALE_HOURS = 2
+    settings.JOBS_STALE_MINUTES = 120
     now = timezone.now()
     old = BackgroundJob.objects.create(kind="contacts.backup", status=JobStatus.SUCCEEDED, finished_at=now - 91 * DAY)
     old.result_file.save("backups/x/old.zip", ContentFile(b"12345"))

@@ -58,7 +58,7 @@ def product_file(status: str, *, uploaded_ago: timedelta = timedelta(0)) -> Prod
 
 
 def test_preflight_in_error_and_lost_checks_are_queued_again(queued, settings):
-    settings.JOBS_STALE_HOURS = 2
+    settings.JOBS_STALE_MINUTES = 120
     error = product_file(PreflightStatus.ERROR)
     lost = product_file(PreflightStatus.PENDING, uploaded_ago=timedelta(hours=3))
     waiting = product_file(PreflightStatus.PENDING)
@@ -82,7 +82,7 @@ def test_preflight_in_error_and_lost_checks_are_queued_again(queued, settings):
 
 
 def test_failed_and_stale_imports_are_queued_again(queued, settings):
-    settings.JOBS_STALE_HOURS = 2
+    settings.JOBS_STALE_MINUTES = 120
     now = timezone.now()
     failed = BackgroundJob.objects.create(
         kind=contact_tasks.KIND_IMPORT,
@@ -138,5 +138,5 @@ def test_a_failed_preview_run_again_ends_done(django_capture_on_commit_callbacks
 
 
 def test_something_unknown_is_refused():
-    with pytest.raises(CommandError, match="cannot run again: emails"):
-        call_command("rerun", "emails")
+    with pytest.raises(CommandError, match="cannot run again: newsletters"):
+        call_command("rerun", "newsletters")

@@ -64,7 +64,7 @@ def test_a_failing_storage_is_wrong(monkeypatch):
 
 
 def test_the_oldest_jobs_are_shown_and_a_stale_running_job_is_wrong(settings):
-    settings.JOBS_STALE_HOURS = 2
+    settings.JOBS_STALE_MINUTES = 120
     now = timezone.now()
     BackgroundJob.objects.create(kind="contacts.import", created_at=now - timedelta(minutes=5))
     BackgroundJob.objects.create(kind="contacts.import_preview", created_at=now - timedelta(minutes=1))
@@ -139,3 +139,19 @@ def test_against_a_real_redis_the_waiting_messages_are_counted(settings):
     finally:
         client.delete("preflight")
     assert "2 waiting" in line(out, "queue preflight")
+
+
+def test_failed_and_late_emails_are_wrong_until_they_leave(settings):
+    from portal.models import EmailStatus, OutgoingEmail
+
+    settings.JOBS_STALE_MINUTES = 15
+    OutgoingEmail.objects.create(subject="s", to=["a@b.fr"], created_at=timezone.now() - timedelta(minutes=5))
+    code, out = run()
+    assert code == 0 and "1 waiting" in line(out, "e-mails waiting")
+
+    OutgoingEmail.objects.update(created_at=timezone.now() - timedelta(minutes=20))
+    OutgoingEmail.objects.create(subject="s", to=["a@b.fr"], status=EmailStatus.FAILED, error="SMTP 550")
+    code, out = run()
+    assert code == 1
+    assert "FAIL" in line(out, "e-mails waiting") and "late" in line(out, "e-mails waiting")
+    assert "1 failed (manage.py rerun emails)" in line(out, "e-mails failed")

@@ -40,7 +40,7 @@ def test_an_email_enqueued_on_commit_is_delivered_by_the_worker(worker):
         time.sleep(1)
         assert delivered_subjects(worker.mail_dir) == [], "nothing may leave before the commit"
     assert wait_for(lambda: delivered_subjects(worker.mail_dir) == ["Commande validée"])
-    assert worker.tasks_run().get("portal.tasks.send_email", 0) >= 1
+    assert worker.tasks_run().get("portal.tasks.send_outbox_email", 0) >= 1
 
 
 def test_a_rolled_back_transaction_sends_nothing(worker):

@@ -32,4 +32,4 @@ def test_the_documents_worker_stores_the_quote_pdf_and_the_email_attaches_it(wor
     after = worker.tasks_run()
     ran = {name: after.get(name, 0) - before.get(name, 0) for name in after}
     assert ran.get("portal.documents.tasks.render_document") == 2  # the chained one found it stored
-    assert ran.get("portal.tasks.send_email") == 1
+    assert ran.get("portal.tasks.send_outbox_email") == 1

@@ -14,7 +14,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone, translation
 
-from portal.models import BackgroundJob, JobStatus
+from portal.models import BackgroundJob, EmailStatus, JobStatus, OutgoingEmail
 
 
 @dataclass
@@ -58,10 +58,24 @@ def job_rows() -> list[Row]:
         rows.append(Row("oldest running job", True, "none"))
     else:
         started = running.started_at or running.created_at
-        stale = timezone.now() - started > timezone.timedelta(hours=settings.JOBS_STALE_HOURS)
+        stale = timezone.now() - started > timezone.timedelta(minutes=settings.JOBS_STALE_MINUTES)
         detail = f"{running} for {_age(started)}" + (" (stale: its worker died?)" if stale else "")
         rows.append(Row("oldest running job", not stale, detail))
     return rows
+
+
+def outbox_rows() -> list[Row]:
+    """E-mails waiting (the oldest is wrong once older than JOBS_STALE_MINUTES: nothing sends them) and
+    e-mails that failed (wrong until ``rerun emails`` sends them)."""
+    waiting = OutgoingEmail.objects.filter(status__in=[EmailStatus.PENDING, EmailStatus.SENDING])
+    oldest = waiting.order_by("created_at").values_list("created_at", flat=True).first()
+    late = oldest is not None and timezone.now() - oldest > timezone.timedelta(minutes=settings.JOBS_STALE_MINUTES)
+    detail = f"{waiting.count()} waiting" + (f", the oldest for {_age(oldest)}" if oldest else "")
+    failed = OutgoingEmail.objects.filter(status=EmailStatus.FAILED).count()
+    return [
+        Row("e-mails waiting", not late, detail + (" (late: are the e-mail worker and beat running?)" if late else "")),
+        Row("e-mails failed", not failed, f"{failed} failed" + (" (manage.py rerun emails)" if failed else "")),
+    ]
 
 
 def worker_rows(timeout: float) -> list[Row]:
@@ -140,6 +154,10 @@ class Command(BaseCommand):
                 rows += job_rows()
             except DatabaseError as error:
                 rows.append(Row("jobs", False, f"cannot read the jobs: {error}"))
+            try:
+                rows += outbox_rows()
+            except DatabaseError as error:
+                rows.append(Row("outbox", False, f"cannot read the outbox: {error}"))
             rows += queue_rows() + worker_rows(timeout) + [storage_row(), email_row()]
         width = max(len(row.name) for row in rows)
         for row in rows:
