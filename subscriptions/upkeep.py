@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import datetime
 
-from portal.upkeep import ModelFiles, Progress, PurgeResult, batched, register_files, register_purge
+from portal.upkeep import (
+    DigestItem,
+    DigestSection,
+    ModelFiles,
+    Progress,
+    PurgeResult,
+    batched,
+    register_digest,
+    register_files,
+    register_purge,
+)
 
 
 def purge_expired_carts(dry_run: bool, now: datetime.datetime, progress: Progress) -> PurgeResult:
@@ -36,7 +46,23 @@ def expire_subscriptions(dry_run: bool, now: datetime.datetime, progress: Progre
     return result
 
 
+def pending_activations_section(now: datetime.datetime) -> DigestSection | None:
+    """The staff digest's section: school orders waiting for their activation for more than 72 hours."""
+    from .digest import pending_activation_digest
+
+    section = pending_activation_digest(now)
+    if section is None:
+        return None
+    return DigestSection(
+        title=section.title,
+        items=[DigestItem(text=line) for line in section.lines],
+        total=section.count,
+        more_url=section.url,
+    )
+
+
 def register() -> None:
+    register_digest("subscriptions.pending_activations", pending_activations_section)
     register_purge("subscriptions.expired_carts", purge_expired_carts)
     register_purge("subscriptions.expire", expire_subscriptions, order=50)
     register_files(

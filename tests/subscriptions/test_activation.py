@@ -201,3 +201,16 @@ def test_the_task_runs_the_digest(school_user):
     place_order(school_user, OfferFactory(), now=timezone.now() - datetime.timedelta(days=4))
     assert send_pending_activation_digest() is True
     assert send_pending_activation_digest() is False
+
+
+def test_late_activations_are_a_section_of_the_staff_digest(school_user):
+    from portal.upkeep import digest_sections
+
+    now = timezone.now()
+    late = place_order(school_user, OfferFactory(), now=now - datetime.timedelta(hours=73))
+    [section] = [s for s in digest_sections(now=now) if "72" in s.title]
+    assert section.total == 1
+    assert late.number in section.items[0].text
+    assert "overdue=yes" in section.more_url
+    late.delete()
+    assert not [s for s in digest_sections(now=now) if "72" in s.title]
