@@ -217,3 +217,25 @@ def test_a_very_long_document_keeps_its_first_words_whole(member, monkeypatch):
     stored = SearchDocument.objects.get(kind="product", object_id=product.pk).text
     assert stored == "alpha beta gamma delta epsilon"
     assert products_found(member, "epsilon") == {product.pk} and products_found(member, "theta") == set()
+
+
+def test_a_word_with_digits_is_found_wherever_it_stands(member):
+    first = ProductFactory(account=member.account, title="9782070368228 en tête", isbn="")
+    middle = ProductFactory(account=member.account, title="Annales 3e 2026 sciences")
+    assert products_found(member, "978207036") == {first.pk}  # the first word of the text
+    assert products_found(member, "3e annales") == {middle.pk}
+    assert products_found(member, "sciences 2026") == {middle.pk}
+    assert products_found(member, "2026 tete") == set()
+
+
+@pytest.mark.services
+def test_postgresql_stores_the_words_and_the_digit_words_beside_the_text(member):
+    ProductFactory(account=member.account, title="Gravitations DN-2026-0457 lycée 6e", isbn="9782070368228")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT words::text, digits FROM search_searchdocument WHERE kind = 'product' AND account_id = %s",
+            [member.account_id],
+        )
+        words, digits = cursor.fetchone()
+    assert "'gravitations'" in words and "'lycee'" in words
+    assert digits.split() == ["20260457", "6e", "9782070368228"]
