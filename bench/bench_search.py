@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_search.py [--scale 1.0] [--reps 30] [--icontains-reps 5] [--dsn URL]
 
 The data come from ``bench/design_data.py`` (``ensure_design_data``: built once into its own database,
-about 15 minutes at scale 1, then reused): 5,000 accounts, 1,000,000 orders of 3 baskets, 3,000,000
+then reused): 5,000 accounts, 1,000,000 orders of 3 baskets, 3,000,000
 lines, 500,000 products, one account holding 100,000 orders, and their 4,500,000 search documents.
 
 Each query (common words, a rare word, an ISBN-10, the shop's document number, an order number; 1
