@@ -10,8 +10,10 @@
   stored vector, no ``to_tsvector`` recomputed (the first version: 282 ms p95 for a common word).
   The prefix query ``17katl:*`` cannot reach another account: the account's digits end at the "k".
 - ``digits``: only the words holding a digit (ISBNs, order and document numbers), a stored
-  generated column whose trigram index (led by ``account_id``, ``btree_gin``) finds "0457" inside
-  "20260457" and covers these words alone, not every word of every document.
+  generated column whose trigram index finds "0457" inside "20260457" and covers these words alone,
+  not every word of every document. Not led by ``account_id``: so led, the planner used it as the
+  account's filter beside the keyed words (a bitmap of the account's 450,000 documents, 130 ms,
+  for nothing: the keys already name the account).
 
 On SQLite (the FTS5 table of migration 0002) this migration does nothing. Adding the columns
 rewrites the table once.
@@ -35,7 +37,7 @@ FORWARDS = [
     f" ADD COLUMN words tsvector GENERATED ALWAYS AS ({ACCOUNT_WORDS}) STORED,"
     f" ADD COLUMN digits text GENERATED ALWAYS AS ({DIGIT_WORDS}) STORED",
     "CREATE INDEX searchdoc_words_fts ON search_searchdocument USING gin (words)",
-    "CREATE INDEX searchdoc_words_trgm ON search_searchdocument USING gin (account_id, digits gin_trgm_ops)",
+    "CREATE INDEX searchdoc_words_trgm ON search_searchdocument USING gin (digits gin_trgm_ops)",
 ]
 BACKWARDS = [
     "DROP INDEX IF EXISTS searchdoc_words_fts",
