@@ -17,3 +17,14 @@ class SubscriptionsConfig(AppConfig):
         # Subscription orders take their references in the shop's one order sequence (C2026-000123).
         register_source(sequence="order", model="subscriptions.SubscriptionOrder", field="number")
         register_index_notice(late_activations_notice)
+        # Invoices and credit notes: the kernel's unbroken sequences, their PDFs, issued at activation.
+        from .invoicing import tasks as invoicing_tasks  # noqa: F401  (the Chorus Pro deposit job)
+        from .invoicing.documents import register_invoice_documents
+        from .invoicing.services import issue_invoice_on_activation
+        from .ordering import ORDER_ACTIVATED_HOOKS
+
+        register_source(sequence="invoice", model="subscriptions.Invoice", field="number")
+        register_source(sequence="credit_note", model="subscriptions.CreditNote", field="number")
+        register_invoice_documents()
+        if issue_invoice_on_activation not in ORDER_ACTIVATED_HOOKS:
+            ORDER_ACTIVATED_HOOKS.append(issue_invoice_on_activation)

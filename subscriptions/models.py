@@ -620,3 +620,15 @@ class Subscription(models.Model):
         fields = self.move_to(SubscriptionStatus.CANCELLED)
         self.cancelled_at = at
         return [*fields, "cancelled_at"]
+
+
+# The invoices live in their own package; Django finds their models through this module.
+from .invoicing.models import (  # noqa: E402, F401
+    ChorusDeposit,
+    CreditNote,
+    DepositStatus,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    Payment,
+)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_checkout
+from .invoicing import views as invoice_views
 
 app_name = "subscriptions"
 
@@ -14,4 +15,7 @@ urlpatterns = [
     path("orders/<int:pk>/", views_checkout.order_view, name="order"),
     path("mine/", views_checkout.my_subscriptions_view, name="mine"),
     path("mine/renew/", views_checkout.renew_view, name="renew"),
+    path("invoices/", invoice_views.invoice_list_view, name="invoices"),
+    path("invoices/<int:pk>/pdf/", invoice_views.invoice_pdf_view, name="invoice_pdf"),
+    path("credit-notes/<int:pk>/pdf/", invoice_views.credit_note_pdf_view, name="credit_note_pdf"),
 ]
