@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from portal.admin_index import IndexNotice
 
 from . import pricing
+from .invoicing.admin import issue_invoices
 from .models import (
     Cart,
     CartLine,
@@ -163,7 +164,7 @@ class SubscriptionOrderAdmin(admin.ModelAdmin):
     )
     exclude = ("purchase_order", "purchase_order_name", "purchase_order_sha256")
     inlines = [SubscriptionOrderLineInline]
-    actions = ["activate_selected", "cancel_selected"]
+    actions = ["activate_selected", "cancel_selected", issue_invoices]
     change_form_template = "admin/subscriptions/subscriptionorder/change_form.html"
 
     def has_add_permission(self, request) -> bool:
