@@ -11,6 +11,7 @@ from drive.models import DriveEntry
 from library.models import Binding, PaperFormat, PaperWeight, PrintType, Product
 from orders.models import Bookseller, Order
 from subscriptions.demo import demo_school_orders
+from subscriptions.invoicing.demo import demo_invoices
 from subscriptions.models import Offer
 
 DEMO_PASSWORD = "colophon-demo"  # noqa: S105 (printed on purpose: embedded demo only)
@@ -153,6 +154,7 @@ def load_demo_data() -> int:
     created += _catalogue()
     created += _offers()
     created += demo_school_orders(school_user=school_user, staff_user=staff, now=timezone.now())
+    created += demo_invoices(school_user=school_user, staff_user=staff)
     _, new = Product.objects.get_or_create(
         account=publisher,
         title="Le Gardien du phare",
