@@ -19,6 +19,7 @@ class SubscriptionsConfig(AppConfig):
         register_index_notice(late_activations_notice)
         # Invoices and credit notes: the kernel's unbroken sequences, their PDFs, issued at activation.
         from .invoicing import tasks as invoicing_tasks  # noqa: F401  (the Chorus Pro deposit job)
+        from .invoicing.admin import chorus_queue_notice
         from .invoicing.documents import register_invoice_documents
         from .invoicing.services import issue_invoice_on_activation
         from .ordering import ORDER_ACTIVATED_HOOKS
@@ -26,5 +27,6 @@ class SubscriptionsConfig(AppConfig):
         register_source(sequence="invoice", model="subscriptions.Invoice", field="number")
         register_source(sequence="credit_note", model="subscriptions.CreditNote", field="number")
         register_invoice_documents()
+        register_index_notice(chorus_queue_notice)
         if issue_invoice_on_activation not in ORDER_ACTIVATED_HOOKS:
             ORDER_ACTIVATED_HOOKS.append(issue_invoice_on_activation)

@@ -14,6 +14,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal.admin_index import IndexNotice
+
 from .. import pricing
 from ..models import PaymentMethod
 from ..ordering import shop_today
@@ -336,3 +338,18 @@ def issue_invoices(modeladmin, request, queryset):
         modeladmin.message_user(
             request, ngettext("%(count)d order invoiced.", "%(count)d orders invoiced.", issued) % {"count": issued}
         )
+
+
+def chorus_queue_notice(request) -> list[IndexNotice]:
+    """The admin index says how many public schools' invoices wait to be deposited (one query)."""
+    if request is None or not request.user.has_perm("subscriptions.view_chorusdeposit"):
+        return []
+    count = ChorusDeposit.objects.filter(status__in=[DepositStatus.TO_DEPOSIT, DepositStatus.REJECTED]).count()
+    if not count:
+        return []
+    message = ngettext(
+        "%(count)d invoice waits to be deposited on Chorus Pro (or was rejected).",
+        "%(count)d invoices wait to be deposited on Chorus Pro (or were rejected).",
+        count,
+    ) % {"count": count}
+    return [IndexNotice(message=message, url=reverse("admin:subscriptions_chorusdeposit_changelist"))]

@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client):
-    client.force_login(StaffUserFactory(is_superuser=True))
+def admin_client(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(StaffUserFactory(is_superuser=True, language="en"))
     return client
 
 
@@ -77,3 +78,9 @@ def test_an_order_is_invoiced_by_hand_from_the_orders_list(admin_client):
     )
     assert Invoice.objects.get(order=order).total_incl_tax == Decimal("120.00")
     assert not ChorusDeposit.objects.exists()
+
+
+def test_the_admin_index_counts_the_invoices_to_deposit(admin_client):
+    activated_invoice(public=True)
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert "1 invoice waits to be deposited on Chorus Pro" in html
