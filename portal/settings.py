@@ -83,6 +83,26 @@ SHOP_PHONE = env("SHOP_PHONE", "")
 # Postal address printed on quotes, one line per comma-separated item.
 SHOP_ADDRESS_LINES = env_list("SHOP_ADDRESS_LINES", [])
 QUOTE_VALIDITY_DAYS = env_int("QUOTE_VALIDITY_DAYS", 30)
+# The seller's legal identity on invoices (subscriptions.invoicing): French invoices must carry them.
+SHOP_LEGAL_NAME = env("SHOP_LEGAL_NAME", "Imprimerie Colophon SAS")
+SHOP_LEGAL_FORM = env("SHOP_LEGAL_FORM", "SAS au capital de 50 000 €")
+SHOP_STREET = env("SHOP_STREET", "12 rue des Typographes")
+SHOP_POSTCODE = env("SHOP_POSTCODE", "59000")
+SHOP_CITY = env("SHOP_CITY", "Lille")
+SHOP_COUNTRY = env("SHOP_COUNTRY", "FR")
+SHOP_SIRET = env("SHOP_SIRET", "83265432100013")
+SHOP_RCS = env("SHOP_RCS", "RCS Lille Métropole 832 654 321")
+SHOP_VAT_NUMBER = env("SHOP_VAT_NUMBER", "FR60832654321")
+SHOP_IBAN = env("SHOP_IBAN", "FR7630006000011234567890189")
+SHOP_BIC = env("SHOP_BIC", "AGRIFRPP")
+INVOICE_PAYMENT_DAYS = env_int("INVOICE_PAYMENT_DAYS", 30)
+# Chorus Pro (public schools' invoices): deposited through the API when these are set, else an admin queue.
+CHORUS_PRO_CLIENT_ID = env("CHORUS_PRO_CLIENT_ID", "")
+CHORUS_PRO_CLIENT_SECRET = env("CHORUS_PRO_CLIENT_SECRET", "")
+CHORUS_PRO_LOGIN = env("CHORUS_PRO_LOGIN", "")
+CHORUS_PRO_PASSWORD = env("CHORUS_PRO_PASSWORD", "")
+CHORUS_PRO_API_URL = env("CHORUS_PRO_API_URL", "https://sandbox-api.piste.gouv.fr").rstrip("/")
+CHORUS_PRO_TOKEN_URL = env("CHORUS_PRO_TOKEN_URL", "https://sandbox-oauth.piste.gouv.fr/api/oauth/token")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -360,6 +380,7 @@ CELERY_TASK_ROUTES = {
     "portal.tasks.sweep_stale_jobs": {"queue": "imports"},
     "*.tasks.render_*": {"queue": "documents"},
     "drive.tasks.archive_*": {"queue": "imports"},
+    "*.tasks.deposit_*": {"queue": "imports"},
 }
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 660)

@@ -23,6 +23,7 @@ from portal.models import BackgroundJob
 
 from . import pricing, school_access, tasks
 from .directory.workflow import directory_import_upload
+from .invoicing.admin import issue_invoices
 from .models import (
     AccessLetter,
     Cart,
@@ -176,7 +177,7 @@ class SubscriptionOrderAdmin(admin.ModelAdmin):
     )
     exclude = ("purchase_order", "purchase_order_name", "purchase_order_sha256")
     inlines = [SubscriptionOrderLineInline]
-    actions = ["activate_selected", "cancel_selected"]
+    actions = ["activate_selected", "cancel_selected", issue_invoices]
     change_form_template = "admin/subscriptions/subscriptionorder/change_form.html"
 
     def has_add_permission(self, request) -> bool:

@@ -21,3 +21,16 @@ class SubscriptionsConfig(AppConfig):
         # Quotes made from a cart take theirs in the shop's one quote sequence (D2026-000123).
         register_source(sequence="quote", model="subscriptions.CartQuote", field="number")
         register_index_notice(late_activations_notice)
+        # Invoices and credit notes: the kernel's unbroken sequences, their PDFs, issued at activation.
+        from .invoicing import tasks as invoicing_tasks  # noqa: F401  (the Chorus Pro deposit job)
+        from .invoicing.admin import chorus_queue_notice
+        from .invoicing.documents import register_invoice_documents
+        from .invoicing.services import issue_invoice_on_activation
+        from .ordering import ORDER_ACTIVATED_HOOKS
+
+        register_source(sequence="invoice", model="subscriptions.Invoice", field="number")
+        register_source(sequence="credit_note", model="subscriptions.CreditNote", field="number")
+        register_invoice_documents()
+        register_index_notice(chorus_queue_notice)
+        if issue_invoice_on_activation not in ORDER_ACTIVATED_HOOKS:
+            ORDER_ACTIVATED_HOOKS.append(issue_invoice_on_activation)

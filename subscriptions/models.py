@@ -846,3 +846,15 @@ class SupportQuestion(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+# The invoices live in their own package; Django finds their models through this module.
+from .invoicing.models import (  # noqa: E402, F401
+    ChorusDeposit,
+    CreditNote,
+    DepositStatus,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    Payment,
+)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_access, views_checkout, views_print
+from .invoicing import views as invoice_views
 
 app_name = "subscriptions"
 
@@ -39,4 +40,7 @@ urlpatterns = [
     path("password/letter/<uuid:token>/status/", views_access.access_letter_status_view, name="access_letter_status"),
     # My assistance
     path("assistance/", views_access.assistance_view, name="assistance"),
+    path("invoices/", invoice_views.invoice_list_view, name="invoices"),
+    path("invoices/<int:pk>/pdf/", invoice_views.invoice_pdf_view, name="invoice_pdf"),
+    path("credit-notes/<int:pk>/pdf/", invoice_views.credit_note_pdf_view, name="credit_note_pdf"),
 ]

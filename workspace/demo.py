@@ -12,6 +12,7 @@ from library.models import Binding, PaperFormat, PaperWeight, PrintType, Product
 from orders.models import Bookseller, Order
 from subscriptions.demo import demo_school_orders
 from subscriptions.demo_access import demo_school_access
+from subscriptions.invoicing.demo import demo_invoices
 from subscriptions.models import Offer
 
 from .demo_history import demo_order_history
@@ -157,6 +158,7 @@ def load_demo_data() -> int:
     created += _offers()
     created += demo_school_orders(school_user=school_user, staff_user=staff, now=timezone.now())
     created += demo_school_access(school=school, user=school_user)
+    created += demo_invoices(school_user=school_user, staff_user=staff)
     _, new = Product.objects.get_or_create(
         account=publisher,
         title="Le Gardien du phare",

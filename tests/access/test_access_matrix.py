@@ -223,6 +223,21 @@ def subscription_order(world):
     return place_order(world.owner, _offer())
 
 
+def subscription_invoice(world):
+    from subscriptions import ordering
+    from subscriptions.models import Invoice
+
+    order = subscription_order(world)
+    ordering.subscription_order_activate(order=order, actor=None)
+    return Invoice.objects.get(order=order)
+
+
+def subscription_credit_note(world):
+    from subscriptions.invoicing.services import credit_note_issue
+
+    return credit_note_issue(invoice=subscription_invoice(world), reason="Erreur", actor=None)
+
+
 def _offer():
     from tests.subscriptions.factories import OfferFactory
 
@@ -285,6 +300,8 @@ def _line(world):
 ROUTES: dict[str, Route] = {
     "orders:detail": Route(placed),
     "subscriptions:order": Route(subscription_order),
+    "subscriptions:invoice_pdf": Route(subscription_invoice, owner_statuses=(200, 302)),
+    "subscriptions:credit_note_pdf": Route(subscription_credit_note, owner_statuses=(200, 302)),
     "orders:baskets": Route(draft),
     "orders:basket_add": Route(draft),
     "orders:basket_create": Route(draft, kwargs=lambda o: {"pk": o.pk, "kind": "address"}),

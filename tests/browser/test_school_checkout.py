@@ -4,10 +4,12 @@ subscriptions" shows it active — in Chromium, axe clean on every page of the s
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
+import facturx
 import pytest
 
-from subscriptions.models import Offer, Subscription, SubscriptionOrder
+from subscriptions.models import Invoice, Offer, Subscription, SubscriptionOrder
 from tests.factories import PASSWORD, SchoolFactory, StaffUserFactory, UserFactory
 from tests.files.factories import pdf_bytes
 from tests.subscriptions.factories import OfferFactory, establishment_for
@@ -77,3 +79,15 @@ def test_school_checkout_activation_and_my_subscriptions(
     assert subscription.access_code in row.inner_text()
     assert_no_axe_violations(page)
     screenshot(page, "mine")
+
+    # The invoice: issued at the activation, listed with its status, its Factur-X downloaded.
+    invoice = Invoice.objects.get(order=order)
+    page.goto(f"{live_server.url}/subscriptions/invoices/")
+    row = page.get_by_test_id(f"invoice-{invoice.pk}")
+    assert invoice.number in row.inner_text() and row.locator(".status--due").count() == 1
+    assert_no_axe_violations(page)
+    screenshot(page, "invoices")
+    with page.expect_download() as download:
+        row.get_by_role("link", name=invoice.number).click()
+    _name, xml = facturx.get_xml_from_pdf(Path(download.value.path()).read_bytes(), check_xsd=True)
+    assert invoice.number.encode() in xml and b"EJ-2026-17" in xml

@@ -79,7 +79,10 @@ def test_activation_makes_subscriptions_active_and_emails_access(
     )
     code = by_offer[digital.pk].access_code
     assert len(code) == 14
-    [message] = mail.outbox
+    # The access details, and (this school being private) its invoice with the PDF attached.
+    [message] = [sent for sent in mail.outbox if not sent.attachments]
+    [invoice_mail] = [sent for sent in mail.outbox if sent.attachments]
+    assert invoice_mail.to == ["doc@school.fr"]
     assert message.to == ["doc@school.fr"] and code in message.body and "Press online" in message.body
     assert AuditEntry.objects.filter(object_id=str(order.pk), action="status").exists()
 
