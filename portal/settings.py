@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "quotes",
     "drive",
     "subscriptions",
+    "subscribers",
     "workspace",
 ]
 
