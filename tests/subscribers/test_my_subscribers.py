@@ -132,7 +132,8 @@ def test_an_incomplete_subscriber_is_refused_next_to_its_field(customer_client, 
 def test_form_marks_required_fields_for_eyes_and_screen_readers(customer_client):
     html = customer_client.get(reverse("subscribers:create")).content.decode()
     assert 'name="line1"' in html and "required" in html
-    marker = f'<span class="required" aria-hidden="true"> *</span><span class="visually-hidden"> ({gettext("required")})</span>'
+    hidden = gettext("required")
+    marker = f'<span class="required" aria-hidden="true"> *</span><span class="visually-hidden"> ({hidden})</span>'
     assert html.count(marker) == 4  # the street, postcode, town and country
 
 
