@@ -49,27 +49,50 @@ def load(account_id: int, offer_id: int, subscribers: int) -> None:
     now = "2026-01-01 00:00:00+00"
     with connection.cursor() as cursor:
         raw = cursor.connection
-        with raw.cursor() as pg, pg.copy(
-            "COPY subscriptions_subscriber (account_id, kind, title, department, fax, created_at, updated_at, company,"
-            " first_name, last_name, line1, line2, building, locality, postcode, city, cedex, country, phone, email)"
-            " FROM STDIN"
-        ) as copy:
+        with (
+            raw.cursor() as pg,
+            pg.copy(
+                "COPY subscriptions_subscriber (account_id, kind, title, department, fax, created_at, updated_at, company,"
+                " first_name, last_name, line1, line2, building, locality, postcode, city, cedex, country, phone, email)"
+                " FROM STDIN"
+            ) as copy,
+        ):
             for n in range(subscribers):
                 postcode, city = rng.choice(TOWNS)
                 first, last = rng.choice(FIRST), rng.choice(LAST) + str(n % 997)
                 copy.write_row(
                     (
-                        account_id, "person", "", "", "", now, now, f"{rng.choice(COMPANIES)} {n % 5000}",
-                        first, last, f"{n % 300} rue des Arts", "", "", "", postcode, city, "", "FR",
-                        "03 20 00 00 00", f"p{n}@bench.test",
+                        account_id,
+                        "person",
+                        "",
+                        "",
+                        "",
+                        now,
+                        now,
+                        f"{rng.choice(COMPANIES)} {n % 5000}",
+                        first,
+                        last,
+                        f"{n % 300} rue des Arts",
+                        "",
+                        "",
+                        "",
+                        postcode,
+                        city,
+                        "",
+                        "FR",
+                        "03 20 00 00 00",
+                        f"p{n}@bench.test",
                     )
                 )
         cursor.execute("SELECT min(id) FROM subscriptions_subscriber")
         first_id = cursor.fetchone()[0]
-        with raw.cursor() as pg, pg.copy(
-            "COPY subscriptions_subscription (account_id, subscriber_id, offer_id, quantity, status, starts_on,"
-            " ends_on, access_code, created_at) FROM STDIN"
-        ) as copy:
+        with (
+            raw.cursor() as pg,
+            pg.copy(
+                "COPY subscriptions_subscription (account_id, subscriber_id, offer_id, quantity, status, starts_on,"
+                " ends_on, access_code, created_at) FROM STDIN"
+            ) as copy,
+        ):
             for n in range(subscribers):
                 for year, status in ((2025, "expired"), (2026, "active")):
                     copy.write_row(
@@ -100,7 +123,9 @@ def run(rows: int) -> None:
     )
     start = time.perf_counter()
     load(account.pk, offer.pk, rows)
-    print(f"loaded {rows:,} subscribers and {2 * rows:,} subscriptions with COPY in {time.perf_counter() - start:.1f} s")
+    print(
+        f"loaded {rows:,} subscribers and {2 * rows:,} subscriptions with COPY in {time.perf_counter() - start:.1f} s"
+    )
 
     client = Client()
     client.force_login(user)

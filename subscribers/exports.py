@@ -11,6 +11,7 @@ import zipfile
 from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -139,8 +140,47 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
+# PostgreSQL writes the rows' XML itself (``COPY … TO STDOUT``, with the escaping and the formula rule of
+# ``_row``): Python then only compresses. Every character COPY's text format would escape (backslash,
+# tab, newline, carriage return) becomes an XML character reference first, so COPY's output is the XML
+# as is, one row a line (a newline between two ``<row>`` elements is harmless).
+_PG_ESCAPES = (
+    ("'&'", "&amp;"),
+    ("'<'", "&lt;"),
+    ("'>'", "&gt;"),
+    ("E'\\\\'", "&#92;"),
+    ("E'\\t'", "&#9;"),
+    ("E'\\n'", "&#10;"),
+    ("E'\\r'", "&#13;"),
+)
+
+
+def _pg_cell(column: str) -> str:
+    value = f"COALESCE({column}::text, '')"
+    safe = f"(CASE WHEN left({value}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || {value} ELSE {value} END)"
+    for literal, entity in _PG_ESCAPES:
+        safe = f"replace({safe}, {literal}, '{entity}')"
+    return f"""'<c t="inlineStr"><is><t xml:space="preserve">' || {safe} || '</t></is></c>'"""
+
+
+def _pg_rows(queryset: QuerySet[Subscriber]) -> Iterator[bytes]:
+    """The worksheet's rows as PostgreSQL writes them, in the chunks COPY sends."""
+    ids_sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    cells = " || ".join(_pg_cell("s.id" if name == "pk" else f"s.{name}") for name in _FIELDS)
+    statement = (
+        f"COPY (SELECT '<row>' || {cells} || '</row>' FROM subscriptions_subscriber s "  # noqa: S608
+        f"WHERE s.id IN ({ids_sql}) ORDER BY s.id) TO STDOUT"
+    )
+    connection = connections[queryset.db]
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor, cursor.copy(statement, params) as copy:
+        for data in copy:
+            yield bytes(data)
+
+
 def xlsx_chunks(queryset: QuerySet[Subscriber]) -> Iterator[bytes]:
-    """The workbook's bytes, a batch of rows at a time."""
+    """The workbook's bytes, a batch of rows at a time (on PostgreSQL, the rows as COPY writes them)."""
+    on_postgresql = connections[queryset.db].vendor == "postgresql"
     buffer = _Buffer()
     with zipfile.ZipFile(buffer, mode="w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
@@ -154,8 +194,13 @@ def xlsx_chunks(queryset: QuerySet[Subscriber]) -> Iterator[bytes]:
                 b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
             )
             sheet.write(_row(headings()).encode())
+            for data in _pg_rows(queryset) if on_postgresql else ():
+                sheet.write(data)
+                chunk = buffer.take()
+                if chunk:
+                    yield chunk
             pending: list[str] = []
-            for values in subscriber_rows(queryset):
+            for values in () if on_postgresql else subscriber_rows(queryset):
                 pending.append(_row(_text(value) for value in values))
                 if len(pending) >= 500:
                     sheet.write("".join(pending).encode())

@@ -38,6 +38,13 @@ def test_export_of_all_the_accounts_subscribers_formula_safe(customer_client, cu
     assert all(not str(cell).startswith(("=", "+", "-", "@")) for row in rows[1:] for cell in row if cell)
 
 
+def test_export_keeps_control_characters_and_backslashes_as_text(customer_client, customer):
+    subscriber_for(customer.account, company="A\\B <C> & D", last_name="\tTab", email="x@x.test")
+    rows = _sheet(customer_client.get(reverse("subscribers:export")))
+    assert rows[1][1] == "A\\B <C> & D"
+    assert rows[1][2] == "'\tTab"
+
+
 def test_export_of_the_filtered_list(customer_client, customer):
     active = subscriber_for(customer.account, last_name="Actif", email="a@x.test")
     subscription_for(active)
