@@ -52,9 +52,9 @@ def load(account_id: int, offer_id: int, subscribers: int) -> None:
         with (
             raw.cursor() as pg,
             pg.copy(
-                "COPY subscriptions_subscriber (account_id, kind, title, department, fax, created_at, updated_at, company,"
-                " first_name, last_name, line1, line2, building, locality, postcode, city, cedex, country, phone, email)"
-                " FROM STDIN"
+                "COPY subscriptions_subscriber (account_id, kind, title, department, fax, created_at, updated_at,"
+                " company, first_name, last_name, line1, line2, building, locality, postcode, city, cedex, country,"
+                " phone, email) FROM STDIN"
             ) as copy,
         ):
             for n in range(subscribers):
@@ -151,7 +151,10 @@ def run(rows: int) -> None:
     start = time.perf_counter()
     size = 0
     with connection.cursor() as cursor, cursor.connection.cursor() as pg:
-        query = f"COPY (SELECT {columns} FROM subscriptions_subscriber WHERE account_id = {account.pk} ORDER BY id) TO STDOUT"  # noqa: S608
+        query = (
+            f"COPY (SELECT {columns} FROM subscriptions_subscriber "  # noqa: S608
+            f"WHERE account_id = {account.pk} ORDER BY id) TO STDOUT"
+        )
         with pg.copy(query) as copy:
             for chunk in copy:
                 size += len(chunk)
