@@ -133,7 +133,7 @@ def edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @customer_required
 @require_GET
 def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    subscriber = get_object_or_404(selectors.annotated(Subscriber.objects.visible_to(request.scope)), pk=pk)
+    subscriber = selectors.with_flags([_subscriber(request, pk)])[0]
     context = {
         "subscriber": subscriber,
         "subscriptions": selectors.subscriber_subscriptions(request.scope, subscriber),
