@@ -131,6 +131,8 @@ class _Buffer:
 def _row(values) -> str:
     cells = "".join(
         f'<c t="inlineStr"><is><t xml:space="preserve">{escape(spreadsheet_safe(value))}</t></is></c>'
+        if value
+        else "<c/>"  # an empty cell keeps its column, in fewer bytes to compress
         for value in values
     )
     return f"<row>{cells}</row>"
@@ -160,7 +162,8 @@ def _pg_cell(column: str) -> str:
     safe = f"(CASE WHEN left({value}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || {value} ELSE {value} END)"
     for literal, entity in _PG_ESCAPES:
         safe = f"replace({safe}, {literal}, '{entity}')"
-    return f"""'<c t="inlineStr"><is><t xml:space="preserve">' || {safe} || '</t></is></c>'"""
+    cell = f"""'<c t="inlineStr"><is><t xml:space="preserve">' || {safe} || '</t></is></c>'"""
+    return f"(CASE WHEN {value} = '' THEN '<c/>' ELSE {cell} END)"
 
 
 def _pg_rows(queryset: QuerySet[Subscriber]) -> Iterator[bytes]:
