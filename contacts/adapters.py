@@ -33,6 +33,8 @@ class AccountAdapter(DefaultAccountAdapter):
         user = request.user
         if user.is_staff and not getattr(user, "account_id", None):
             return reverse("admin:index")
+        if getattr(user, "is_subscriber", False):  # a subscriber's own login (the subscribers app)
+            return reverse("subscribers:space")
         return super().get_login_redirect_url(request)
 
     @staticmethod

@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "figures",
     "drive",
     "subscriptions",
+    "subscribers",
     "workspace",
 ]
 

@@ -36,6 +36,7 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("submit/", include("submissions.urls")),
     path("subscriptions/", include("subscriptions.urls")),
+    path("subscribers/", include("subscribers.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz_view, name="healthz"),

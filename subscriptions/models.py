@@ -271,7 +271,13 @@ class Subscriber(RecipientAddress):
                 violation_error_message=_("This account already has its establishment as a subscriber."),
             ),
         ]
-        indexes = [models.Index(fields=["account", "kind"], name="subscriber_account_kind")]
+        indexes = [
+            models.Index(fields=["account", "kind"], name="subscriber_account_kind"),
+            # The orders of "My subscribers" (subscribers.selectors.SORTS), for its keyset pages.
+            models.Index(fields=["account", "last_name", "first_name", "id"], name="subscriber_by_name"),
+            models.Index(fields=["account", "company", "last_name", "id"], name="subscriber_by_company"),
+            models.Index(fields=["account", "city", "last_name", "id"], name="subscriber_by_town"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name

@@ -10,6 +10,7 @@ from contacts.models import Account, User
 from drive.demo import demo_drive
 from library.models import Binding, PaperFormat, PaperWeight, PrintType, Product
 from orders.models import Bookseller, Order
+from subscribers.demo import demo_agency_subscribers
 from subscriptions.demo import demo_school_orders
 from subscriptions.demo_access import demo_school_access
 from subscriptions.invoicing.demo import demo_invoices
@@ -159,6 +160,7 @@ def load_demo_data() -> int:
     created += demo_school_orders(school_user=school_user, staff_user=staff, now=timezone.now())
     created += demo_school_access(school=school, user=school_user)
     created += demo_invoices(school_user=school_user, staff_user=staff)
+    created += demo_agency_subscribers(staff_user=staff, now=timezone.now())
     _, new = Product.objects.get_or_create(
         account=publisher,
         title="Le Gardien du phare",

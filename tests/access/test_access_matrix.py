@@ -59,6 +59,7 @@ class World:
     deactivated: object
     other: object
     staff: object
+    subscriber: object = None  # a subscriber's own login in the owner's account (another subscriber's rows)
 
     @property
     def account(self):
@@ -73,7 +74,41 @@ def build_world() -> World:
     deactivated = DeactivatedContactFactory(account=account)
     other = UserFactory(account=AccountFactory(name="Éditions d’à côté"))
     staff = StaffUserFactory(is_superuser=False)
-    return World(owner=owner, deactivated=deactivated, other=other, staff=staff)
+    return World(owner=owner, deactivated=deactivated, other=other, staff=staff, subscriber=_subscriber_login(account))
+
+
+def _subscriber_login(account):
+    from subscribers.models import SubscriberLogin
+    from tests.subscribers.factories import subscriber_for
+
+    user = UserFactory(account=account, is_subscriber=True)
+    SubscriberLogin.objects.create(subscriber=subscriber_for(account, email=user.email), user=user)
+    return user
+
+
+def a_subscriber(world):
+    from tests.subscribers.factories import subscriber_for
+
+    return subscriber_for(world.account, last_name="Abonné du client", email="abonne.client@example.test")
+
+
+def a_claim(world):
+    from subscribers.models import Claim
+    from tests.subscribers.factories import subscription_for
+
+    subscription = subscription_for(a_subscriber(world))
+    return Claim.objects.create(
+        account=world.account, subscriber=subscription.subscriber, subscription=subscription, reason="other"
+    )
+
+
+def set_password_link(world):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = world.subscriber
+    return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
 
 
 def draft(world):
@@ -302,6 +337,13 @@ ROUTES: dict[str, Route] = {
     "subscriptions:order": Route(subscription_order),
     "subscriptions:invoice_pdf": Route(subscription_invoice, owner_statuses=(200, 302)),
     "subscriptions:credit_note_pdf": Route(subscription_credit_note, owner_statuses=(200, 302)),
+    "subscribers:detail": Route(a_subscriber),
+    "subscribers:edit": Route(a_subscriber),
+    "subscribers:delete": Route(a_subscriber),
+    "subscribers:claim": Route(a_claim),
+    "subscribers:set_password": Route(
+        set_password_link, kwargs=lambda parts: parts, token=True, forged=lambda parts: {**parts, "token": "1-forged"}
+    ),
     "orders:baskets": Route(draft),
     "orders:basket_add": Route(draft),
     "orders:basket_create": Route(draft, kwargs=lambda o: {"pk": o.pk, "kind": "address"}),
@@ -414,9 +456,17 @@ def _snapshot():
     counts = {}
     for model in apps.get_models():
         # Signing in records a session row: that is the reader's own, not a change to the data.
-        if model._meta.app_label in {"orders", "library", "files", "quotes", "contacts", "submissions", "drive"} and (
-            model._meta.label != "contacts.UserSession"
-        ):
+        if model._meta.app_label in {
+            "orders",
+            "library",
+            "files",
+            "quotes",
+            "contacts",
+            "submissions",
+            "drive",
+            "subscriptions",
+            "subscribers",
+        } and (model._meta.label != "contacts.UserSession"):
             counts[model._meta.label] = model._default_manager.count()
     from orders.models import Order
 
@@ -424,7 +474,7 @@ def _snapshot():
     return counts
 
 
-READERS = ("anonymous", "other", "deactivated", "staff")
+READERS = ("anonymous", "other", "deactivated", "staff", "subscriber")
 RESULTS: dict[tuple[str, str], int] = {}
 
 
@@ -458,7 +508,13 @@ def test_route_answers_each_reader(name, client, settings):
         f"{name} as anonymous: {response.status_code}"
     )
     RESULTS[(name, "anonymous")] = response.status_code
-    for label, reader in (("other", world.other), ("deactivated", world.deactivated), ("staff", world.staff)):
+    readers = (
+        ("other", world.other),
+        ("deactivated", world.deactivated),
+        ("staff", world.staff),
+        ("subscriber", world.subscriber),  # a subscriber's login never opens the client's pages
+    )
+    for label, reader in readers:
         client.logout()
         client.force_login(reader)
         response = _ask(client, route, url)
