@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -39,10 +39,17 @@ def order_list(*, scope: Scope, status: str = "", query: str = "") -> QuerySet[O
 
 def product_orders(*, scope: Scope, product: Product) -> QuerySet[Order]:
     """The placed orders of the reader's account that had ``product`` in one of their baskets (read from
-    the product's lines, through their ``product_id`` index), with their totals."""
+    the product's lines, through their ``product_id`` index), with the copies of it each had."""
     with_product = BasketLine.objects.filter(product=product).values("basket__order_id")
-    orders = Order.objects.visible_to(scope).placed().filter(pk__in=with_product).with_totals()
-    return orders.order_by(*ORDER_LIST_ORDERING)
+    copies = (
+        BasketLine.objects.filter(product=product, basket__order=OuterRef("pk"))
+        .order_by()
+        .values("basket__order")
+        .annotate(n=Sum("quantity"))
+        .values("n")
+    )
+    orders = Order.objects.visible_to(scope).placed().filter(pk__in=with_product)
+    return orders.annotate(product_copies=Subquery(copies)).order_by(*ORDER_LIST_ORDERING)
 
 
 def current_draft(*, scope: Scope) -> Order | None:
