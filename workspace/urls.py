@@ -3,10 +3,14 @@
 
 from django.urls import path
 
-from . import views
+from . import addresses, views
 
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("warehouse/", views.warehouse_view, name="warehouse"),
+    path("warehouse/addresses/", addresses.address_list_view, name="addresses"),
+    path("warehouse/addresses/<int:pk>/", addresses.address_edit_view, name="address_edit"),
+    path("warehouse/addresses/<int:pk>/delete/", addresses.address_delete_view, name="address_delete"),
+    path("warehouse/addresses/<int:pk>/basket/", addresses.address_basket_view, name="address_basket"),
     path("search/", views.search_view, name="search"),
 ]

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
 from library.models import Product
-from orders.models import Order
+from orders.models import Address, Order
 from portal import search
 from portal.access import customer_required
 from quotes.models import Quote
@@ -29,6 +29,7 @@ def warehouse_view(request: HttpRequest) -> HttpResponse:
         "drafts": Order.objects.visible_to(scope).drafts().count(),
         "products": Product.objects.visible_to(scope).count(),
         "quotes": Quote.objects.visible_to(scope).count(),
+        "addresses": Address.objects.visible_to(scope).in_book().count(),
     }
     return render(request, "workspace/warehouse.html", {"counts": counts})
 
