@@ -7,6 +7,7 @@ from decimal import Decimal
 from contacts.models import Account, User
 from drive.models import DriveEntry
 from library.models import Binding, PaperFormat, PaperWeight, PrintType, Product
+from orders.demo import demo_warehouse
 from orders.models import Bookseller, Order
 from subscriptions.models import Offer
 
@@ -164,6 +165,7 @@ def load_demo_data() -> int:
     )
     created += new
     created += _drive(publisher, client)
+    created += demo_warehouse(account=publisher, user=client)
     return created
 
 
