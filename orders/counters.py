@@ -11,7 +11,7 @@ cancels or changes such an order or basket: each is one ``UPDATE`` whose subquer
 lines of the products (or the baskets of the entries) concerned, through their foreign-key indexes,
 so its cost follows those products, not the account nor the platform. ``counters_check`` (the
 operator's ``integrity_check``) compares every counter with the lines and repairs with ``--fix``; the
-migration ``0011`` filled them for the data that existed before.
+migration ``0012`` filled them for the data that existed before.
 """
 
 from __future__ import annotations

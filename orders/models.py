@@ -435,6 +435,8 @@ class BasketLine(models.Model):
             ),
             models.UniqueConstraint(fields=["basket", "product"], name="basketline_product_once_per_basket"),
         ]
+        #: a product's last line in one index step (the full-screen search's "new basket from this")
+        indexes = [models.Index(fields=["product", "-id"], name="basketline_product_recent")]
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.product}"

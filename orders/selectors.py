@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -50,11 +51,6 @@ def product_orders(*, scope: Scope, product: Product) -> QuerySet[Order]:
     )
     orders = Order.objects.visible_to(scope).placed().filter(pk__in=with_product)
     return orders.annotate(product_copies=Subquery(copies)).order_by(*ORDER_LIST_ORDERING)
-
-
-def current_draft(*, scope: Scope) -> Order | None:
-    """The draft the customer is working on: the one changed last (the dashboard's)."""
-    return Order.objects.visible_to(scope).drafts().order_by("-updated_at", "-id").first()
 
 
 def drafts(*, scope: Scope) -> QuerySet[Order]:
@@ -126,6 +122,33 @@ def address_book(*, scope: Scope, text: str = "") -> QuerySet[Address]:
 
 def address_for(*, scope: Scope, pk: int) -> QuerySet[Address]:
     return Address.objects.visible_to(scope).in_book().filter(pk=pk)
+
+
+def current_draft(*, scope: Scope) -> Order | None:
+    """The account's current draft (the one changed last, as the dashboard leads back to it) with its
+    baskets, or None."""
+    baskets = Prefetch(
+        "baskets", queryset=ShippingBasket.objects.select_related("bookseller").order_by("position", "id")
+    )
+    return Order.objects.visible_to(scope).drafts().prefetch_related(baskets).order_by("-updated_at", "-id").first()
+
+
+def last_lines(*, scope: Scope, product_ids: Sequence[int]) -> dict[int, BasketLine]:
+    """``{product id: the line that last ordered it}`` (a draft orders nothing), for the products of a
+    page of search results: one query, each line found through the ``basketline_product_recent`` index."""
+    latest = (
+        BasketLine.objects.filter(product_id=OuterRef("pk"))
+        .exclude(basket__order__status=OrderStatus.DRAFT)
+        .order_by("-id")
+        .values("id")[:1]
+    )
+    line_ids = Product.objects.visible_to(scope).filter(pk__in=product_ids).annotate(last=Subquery(latest))
+    lines = (
+        BasketLine.objects.visible_to(scope)
+        .filter(pk__in=line_ids.values("last"))
+        .select_related("basket__order", "basket__bookseller")
+    )
+    return {line.product_id: line for line in lines}
 
 
 def addresses_matching(*, scope: Scope, text: str, limit: int = 20) -> list[Address]:

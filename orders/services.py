@@ -397,15 +397,58 @@ def address_delete(*, address: Address) -> bool:
 def basket_from_address(*, user: User, address: Address) -> ShippingBasket:
     """ "+" on an entry of the address book: a new basket going to it, in the customer's current draft
     (the one changed last), or in a new draft when there is none."""
-    draft = (
-        Order.objects.select_for_update()
-        .filter(account_id=address.account_id, status=OrderStatus.DRAFT)
-        .order_by("-updated_at", "-id")
-        .first()
-    )
+    draft = _current_draft_locked(account_id=address.account_id)
     if draft is None:
         draft = order_create_draft(user=user, account_id=address.account_id)
     return basket_save(order=draft, kind=BasketKind.ADDRESS, fields=address.address_values())
+
+
+def _current_draft_locked(*, account_id: int) -> Order | None:
+    """The account's current draft (the one changed last, as the dashboard shows it), locked."""
+    return (
+        Order.objects.select_for_update()
+        .filter(account_id=account_id, status=OrderStatus.DRAFT)
+        .order_by("-updated_at", "-id")
+        .first()
+    )
+
+
+@transaction.atomic
+def basket_new_from(*, user: User, source: ShippingBasket, product_ids: Sequence[int] | None = None) -> ShippingBasket:
+    """ "New basket from this" (the full-screen search): a new basket at the end of the user's current
+    draft (a draft is created when there is none) with the destination of ``source`` and its lines at
+    the quantities last ordered (only the lines of ``product_ids`` when given). All or nothing."""
+    if user.account_id is None or source.order.account_id != user.account_id:
+        raise OrderError(_("This basket is not one of your orders."))
+    lines = [line for line in source.lines.all() if product_ids is None or line.product_id in product_ids]
+    if not lines:
+        raise OrderError(_("This basket holds none of these products."))
+    draft = _current_draft_locked(account_id=user.account_id) or order_create_draft(user=user)
+    copy = ShippingBasket.objects.get(pk=source.pk)
+    copy.pk = None
+    copy.order = draft
+    copy.position = _next_basket_position(draft)
+    copy.save()
+    BasketLine.objects.bulk_create(
+        [BasketLine(basket=copy, product_id=line.product_id, quantity=line.quantity) for line in lines]
+    )
+    search.basket_changes_indexed(draft)
+    _touch(draft)
+    _audit(
+        order=draft,
+        action=BASKET_ADDED,
+        by=user,
+        changes={"copied_from": [None, source.pk]},
+        message=f"{copy.position}: {copy}",
+    )
+    return copy
+
+
+@transaction.atomic
+def lines_add(*, basket: ShippingBasket, lines: Sequence[tuple[Product, int]]) -> list[BasketLine]:
+    """ "Add to a basket" (the full-screen search): put these products, at these quantities, in a basket
+    of an editable order; a product there already gets the copies added. All or nothing."""
+    return [line_add(basket=basket, product=product, quantity=quantity) for product, quantity in lines]
 
 
 # Lines ----------------------------------------------------------------------------------------------------------

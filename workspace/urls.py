@@ -13,4 +13,6 @@ urlpatterns = [
     path("warehouse/addresses/<int:pk>/delete/", addresses.address_delete_view, name="address_delete"),
     path("warehouse/addresses/<int:pk>/basket/", addresses.address_basket_view, name="address_basket"),
     path("search/", views.search_view, name="search"),
+    path("search/new-basket/", views.search_new_basket_view, name="search_new_basket"),
+    path("search/add/", views.search_add_view, name="search_add"),
 ]

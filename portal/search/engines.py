@@ -5,9 +5,14 @@ document number) may be found anywhere in the words (``"0123"`` finds ``c2026000
 letters only is the start of a word (``"gravit"`` finds ``gravitations``). Both engines read the same
 normalised text (``portal.search.text``), so they agree.
 
-- PostgreSQL: full-text search on ``to_tsvector('simple', text)`` with prefix queries (``word:*``),
-  served by a GIN index; the digit words by ``LIKE '%…%'`` served by a ``pg_trgm`` GIN index. The
-  query words also go through ``unaccent`` (the extension), a second guard next to the Python rule.
+- PostgreSQL: full-text search on the stored ``words`` column (``to_tsvector('simple', text)``,
+  migration 0003) with prefix queries (``word:*``), served by a GIN index on ``(account_id, words)``;
+  the digit words by ``LIKE '%…%'`` on the stored ``digits`` column (the words holding a digit),
+  served by a ``pg_trgm`` GIN index on ``(account_id, digits)``. The query words also go through
+  ``unaccent`` (the extension), a second guard next to the Python rule. Which index serves a query
+  is the planner's choice, from the columns' statistics: a rare word is found through a GIN index, a
+  common one by reading the account's documents newest first (``searchdoc_account_recent``) until a
+  page is full, each row checked against its stored vector.
 - SQLite (the embedded mode): an FTS5 table kept by triggers, queried with ``"word"*`` prefixes; the
   digit words by ``LIKE`` on the account's documents.
 """
@@ -24,11 +29,12 @@ def _letters_and_digits(words: list[str]) -> tuple[list[str], list[str]]:
     return letters, digits
 
 
-class WordsVector(models.Func):
-    """``to_tsvector('simple', text)``: the expression of the GIN index (migration 0002), word for word."""
+class StoredColumn(models.expressions.RawSQL):
+    """A column of the table that the model does not declare (PostgreSQL's generated ``words`` and
+    ``digits``, migration 0003): Django never writes them, the database keeps them."""
 
-    template = "to_tsvector('simple'::regconfig, %(expressions)s)"
-    output_field = models.TextField()
+    def __init__(self, name: str, output_field):
+        super().__init__(f'"search_searchdocument"."{name}"', [], output_field=output_field)
 
 
 class WordsQuery(models.Func):
@@ -45,13 +51,20 @@ class WordsMatch(models.Func):
 def filter_words(queryset: models.QuerySet, words: list[str]) -> models.QuerySet:
     """``queryset`` (of search documents) narrowed to the documents matching every word."""
     letters, digits = _letters_and_digits(words)
+    postgresql = connection.vendor == "postgresql"
     for word in digits:
-        queryset = queryset.filter(text__contains=word)
+        if postgresql:
+            queryset = queryset.alias(digit_words=StoredColumn("digits", models.TextField())).filter(
+                digit_words__contains=word
+            )
+        else:
+            queryset = queryset.filter(text__contains=word)
     if not letters:
         return queryset
-    if connection.vendor == "postgresql":
+    if postgresql:
         tsquery = " & ".join(f"{w}:*" for w in letters)
-        return queryset.filter(WordsMatch(WordsVector("text"), WordsQuery(models.Value(tsquery))))
+        vector = StoredColumn("words", models.TextField())
+        return queryset.filter(WordsMatch(vector, WordsQuery(models.Value(tsquery))))
     match = " ".join(f'"{w}"*' for w in letters)
     return queryset.filter(
         id__in=RawSQL("SELECT rowid FROM search_searchdocument_fts WHERE search_searchdocument_fts MATCH %s", [match])

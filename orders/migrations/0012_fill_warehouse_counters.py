@@ -42,6 +42,6 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orders", "0010_warehouse_counters"), ("library", "0003_warehouse_counters")]
+    dependencies = [("orders", "0011_warehouse_counters"), ("library", "0003_warehouse_counters")]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]

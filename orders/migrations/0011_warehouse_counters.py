@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contacts', '0005_move_submissionlink_to_submissions'),
-        ('orders', '0009_delete_orderstatuschange'),
+        ('orders', '0010_basketline_product_recent'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
