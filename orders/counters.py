@@ -77,6 +77,16 @@ def addresses_recount(address_ids: Iterable[int]) -> None:
         Address.objects.filter(pk__in=ids).update(use_count=address_use_expression())
 
 
+def _differ(stored: str, computed: str) -> models.Q:
+    """``stored IS DISTINCT FROM computed`` (a NULL equals a NULL; ``~Q(a=F(b))`` would not say so)."""
+    return (
+        models.Q(**{f"{stored}__lt": models.F(computed)})
+        | models.Q(**{f"{stored}__gt": models.F(computed)})
+        | (models.Q(**{f"{stored}__isnull": True}) & models.Q(**{f"{computed}__isnull": False}))
+        | (models.Q(**{f"{stored}__isnull": False}) & models.Q(**{f"{computed}__isnull": True}))
+    )
+
+
 def counters_check(deep: bool, fix: bool, progress: Progress) -> CheckResult:
     """Every product's and address-book entry's counters against the lines and baskets (``--fix`` sets
     them again). Read in batches of ids, one grouped query each."""
@@ -87,12 +97,7 @@ def counters_check(deep: bool, fix: bool, progress: Progress) -> CheckResult:
         wrong = list(
             Product.objects.filter(pk__in=batch)
             .alias(copies=product_copies_expression(), last=product_last_order_expression())
-            .filter(
-                ~models.Q(copies_ordered=models.F("copies"))
-                | ~models.Q(last_order_at=models.F("last"))
-                | (models.Q(last_order_at__isnull=True) & models.Q(last__isnull=False))
-                | (models.Q(last_order_at__isnull=False) & models.Q(last__isnull=True))
-            )
+            .filter(_differ("copies_ordered", "copies") | _differ("last_order_at", "last"))
             .values_list("pk", flat=True)
         )
         progress.advance(len(batch))
@@ -106,7 +111,7 @@ def counters_check(deep: bool, fix: bool, progress: Progress) -> CheckResult:
         wrong = list(
             Address.objects.filter(pk__in=batch)
             .alias(uses=address_use_expression())
-            .exclude(use_count=models.F("uses"))
+            .filter(_differ("use_count", "uses"))
             .values_list("pk", flat=True)
         )
         progress.advance(len(batch))

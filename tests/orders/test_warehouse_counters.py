@@ -130,6 +130,8 @@ def test_my_10_last_and_20_best_addresses(customer):
 
 def test_the_integrity_check_finds_and_repairs_counters(customer):
     product = ProductFactory(account=customer.account)
+    ProductFactory(account=customer.account, title="Jamais commandé")
+    AddressFactory(account=customer.account, company="Jamais utilisée")
     place(customer, (product, 7))
     address = AddressFactory(account=customer.account)
     BasketFactory(order__account=customer.account, address=address)
