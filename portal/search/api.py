@@ -73,7 +73,7 @@ def matching(scope, query: str, *, kinds: Sequence[str] | None = None) -> models
         documents = documents.filter(kind__in=kinds)
     if not words:
         return documents.none()
-    return engines.filter_words(documents, words).order_by("-last_ordered_at", "-id")
+    return engines.filter_words(documents, words, account_id=scope.account_id).order_by("-last_ordered_at", "-id")
 
 
 def matching_ids(scope, kind: str, query: str) -> models.QuerySet:

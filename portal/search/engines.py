@@ -5,8 +5,9 @@ document number) may be found anywhere in the words (``"0123"`` finds ``c2026000
 letters only is the start of a word (``"gravit"`` finds ``gravitations``). Both engines read the same
 normalised text (``portal.search.text``), so they agree.
 
-- PostgreSQL: full-text search on the stored ``words`` column (``to_tsvector('simple', text)``,
-  migration 0003) with prefix queries (``word:*``), served by a GIN index on ``(account_id, words)``;
+- PostgreSQL: full-text search on the stored ``words`` column (``to_tsvector('simple', text)``
+  with each word keyed by its account, ``17katlas``: migration 0003) with prefix queries
+  (``17katl:*``), served by a GIN index on ``words``, split thereby by account;
   the digit words by ``LIKE '%…%'`` on the stored ``digits`` column (the words holding a digit),
   served by a ``pg_trgm`` GIN index on ``(account_id, digits)``. The query words also go through
   ``unaccent`` (the extension), a second guard next to the Python rule. Which index serves a query
@@ -29,12 +30,18 @@ def _letters_and_digits(words: list[str]) -> tuple[list[str], list[str]]:
     return letters, digits
 
 
-class StoredColumn(models.expressions.RawSQL):
+class StoredColumn(models.Expression):
     """A column of the table that the model does not declare (PostgreSQL's generated ``words`` and
-    ``digits``, migration 0003): Django never writes them, the database keeps them."""
+    ``digits``, migration 0003): Django never writes them, the database keeps them. Named through
+    the query's own alias of the table, so it also works inside a subquery (``pk__in``)."""
 
     def __init__(self, name: str, output_field):
-        super().__init__(f'"search_searchdocument"."{name}"', [], output_field=output_field)
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name(self.name)}", []
 
 
 class WordsQuery(models.Func):
@@ -48,8 +55,10 @@ class WordsMatch(models.Func):
     output_field = models.BooleanField()
 
 
-def filter_words(queryset: models.QuerySet, words: list[str]) -> models.QuerySet:
-    """``queryset`` (of search documents) narrowed to the documents matching every word."""
+def filter_words(queryset: models.QuerySet, words: list[str], *, account_id: int) -> models.QuerySet:
+    """``queryset`` (of search documents of ``account_id``) narrowed to the documents matching every
+    word. On PostgreSQL the words are looked up under ``account_id``'s keys: another account's
+    documents are never among the matches, whatever ``queryset`` holds."""
     letters, digits = _letters_and_digits(words)
     postgresql = connection.vendor == "postgresql"
     for word in digits:
@@ -62,7 +71,7 @@ def filter_words(queryset: models.QuerySet, words: list[str]) -> models.QuerySet
     if not letters:
         return queryset
     if postgresql:
-        tsquery = " & ".join(f"{w}:*" for w in letters)
+        tsquery = " & ".join(f"{int(account_id)}k{w}:*" for w in letters)
         vector = StoredColumn("words", models.TextField())
         return queryset.filter(WordsMatch(vector, WordsQuery(models.Value(tsquery))))
     match = " ".join(f'"{w}"*' for w in letters)

@@ -196,9 +196,10 @@ def test_postgresql_serves_the_words_from_its_gin_indexes(member):
         cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: make the planner show its choice
     # The words' conditions are the indexes' expressions (the account's index is left aside here: on a
     # handful of rows the planner rightly prefers it).
-    plan = engines.filter_words(SearchDocument.objects.all(), query_words("gravit")).explain()
+    everyone = SearchDocument.objects.all()
+    plan = engines.filter_words(everyone, query_words("gravit"), account_id=member.account_id).explain()
     assert "searchdoc_words_fts" in plan
-    plan = engines.filter_words(SearchDocument.objects.all(), query_words("2026-0457")).explain()
+    plan = engines.filter_words(everyone, query_words("2026-0457"), account_id=member.account_id).explain()
     assert "searchdoc_words_trgm" in plan
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'search_searchdocument'")
@@ -217,3 +218,37 @@ def test_a_very_long_document_keeps_its_first_words_whole(member, monkeypatch):
     stored = SearchDocument.objects.get(kind="product", object_id=product.pk).text
     assert stored == "alpha beta gamma delta epsilon"
     assert products_found(member, "epsilon") == {product.pk} and products_found(member, "theta") == set()
+
+
+def test_a_word_with_digits_is_found_wherever_it_stands(member):
+    first = ProductFactory(account=member.account, title="9782070368228 en tête", isbn="")
+    middle = ProductFactory(account=member.account, title="Annales 3e 2026 sciences")
+    assert products_found(member, "978207036") == {first.pk}  # the first word of the text
+    assert products_found(member, "3e annales") == {middle.pk}
+    assert products_found(member, "sciences 2026") == {middle.pk}
+    assert products_found(member, "2026 tete") == set()
+
+
+@pytest.mark.services
+def test_postgresql_stores_the_words_and_the_digit_words_beside_the_text(member):
+    ProductFactory(account=member.account, title="Gravitations DN-2026-0457 lycée 6e", isbn="9782070368228")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT words::text, digits FROM search_searchdocument WHERE kind = 'product' AND account_id = %s",
+            [member.account_id],
+        )
+        words, digits = cursor.fetchone()
+    account = member.account_id
+    assert f"'{account}kgravitations'" in words and f"'{account}klycee'" in words and ":" not in words
+    assert digits.split() == ["20260457", "6e", "9782070368228"]
+
+
+@pytest.mark.services
+def test_postgresql_looks_the_words_up_under_the_accounts_keys_only(member):
+    """The shared index never answers for another account, even for a query not scoped by hand."""
+    mine = ProductFactory(account=member.account, title="Gravitations")
+    other = AccountFactory(pk=member.account_id * 10 + 1)  # its id starts with ours: 1 → 11, 7 → 71
+    ProductFactory(account=other, title="Gravitations")
+    everyone = SearchDocument.objects.filter(kind="product")
+    found_ids = engines.filter_words(everyone, ["gravit"], account_id=member.account_id)
+    assert set(found_ids.values_list("object_id", flat=True)) == {mine.pk}
