@@ -325,13 +325,13 @@ def main() -> None:
     parser.add_argument("--skip-gunicorn", action="store_true")
     args = parser.parse_args()
     info = ensure_design_data(args.dsn, scale=args.scale)
-    prepare(info.dsn)
     os.environ["DATABASE_URL"] = info.dsn
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     os.environ.setdefault("DJANGO_DEBUG", "false")  # as served: no query log kept by Django
     import django
 
     django.setup()
+    prepare(info.dsn)
     print(f"design data: {', '.join(f'{v:,} {k}' for k, v in info.counts.items())}")
     part_pages(args, info)
     if not args.skip_gunicorn:
