@@ -22,6 +22,8 @@ from django.http import QueryDict
 
 #: rows per page of a list, unless the list says otherwise
 PER_PAGE = 25
+#: counting stops here: "more than 1,000" is what a customer needs, and counting 100,000 rows is not free
+COUNT_CAP = 1000
 #: the longest cursor read (a few values of a row)
 CURSOR_MAX_LENGTH = 400
 
@@ -34,8 +36,10 @@ class KeysetPage:
     next_url: str = ""
     previous_url: str = ""
     first_url: str = ""
-    #: how many rows the whole list has, when the list asked for it
+    #: how many rows the whole list has (at most ``COUNT_CAP``), when the list asked for it
     count: int | None = None
+    #: the list has more rows than ``count`` says
+    count_capped: bool = False
     params: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -111,13 +115,13 @@ def keyset_page(
     """The page of ``queryset`` that ``params`` (the request's GET) asks for by ``after`` / ``before``.
 
     Reads ``per_page + 1`` rows (to know whether there is a next page) and, when ``with_count``, counts
-    the whole list once (an index-only count, without the rows' annotations)."""
+    the list up to ``COUNT_CAP`` rows (without the rows' annotations)."""
     model = queryset.model
     fields = [model._meta.get_field(name.lstrip("-")) for name in ordering]
     attnames = [f.attname for f in fields]
     after = _decode(str(params.get("after", "")), fields)
     before = None if after is not None else _decode(str(params.get("before", "")), fields)
-    count = queryset.order_by().values("pk").count() if with_count else None
+    count = queryset.order_by().values("pk")[: COUNT_CAP + 1].count() if with_count else None
     rows = queryset
     if before is not None:
         rows = rows.filter(_beyond(ordering, before, forward=False)).order_by(*_reversed(ordering))
@@ -130,7 +134,8 @@ def keyset_page(
     found = found[:per_page]
     if before is not None:
         found.reverse()
-    page = KeysetPage(object_list=found, count=count)
+    page = KeysetPage(object_list=found, count=None if count is None else min(count, COUNT_CAP))
+    page.count_capped = count is not None and count > COUNT_CAP
     page.has_next = more if before is None else True
     page.has_previous = after is not None or (before is not None and more)
     if found:

@@ -64,3 +64,20 @@ def test_a_cursor_that_cannot_be_read_is_the_first_page(cursor):
     page = keyset_page(Address.objects.filter(account=account), params={"after": cursor}, ordering=("company", "id"))
     assert [a.company for a in page.object_list] == ["Client 0", "Client 1", "Client 2"]
     assert not page.has_previous
+
+
+def test_the_count_stops_at_its_cap(monkeypatch):
+    from portal import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 4)
+    account = AccountFactory()
+    Address.objects.bulk_create(Address(account=account, company=f"Client {n}") for n in range(6))
+    page = keyset_page(Address.objects.filter(account=account), params={}, ordering=("company", "id"), with_count=True)
+    assert (page.count, page.count_capped) == (4, True)
+    page = keyset_page(
+        Address.objects.filter(account=account, company="Client 1"),
+        params={},
+        ordering=("company", "id"),
+        with_count=True,
+    )
+    assert (page.count, page.count_capped) == (1, False)
