@@ -36,12 +36,23 @@ class PrintTypeAdmin(CatalogAdmin):
 
 @admin.register(Product)
 class ProductAdmin(AuditedAdminMixin, AccountAutocompleteMixin, admin.ModelAdmin):
-    list_display = ("title", "account", "doc_number", "isbn", "paper_format", "binding", "page_count", "updated_at")
+    list_display = (
+        "title",
+        "account",
+        "doc_number",
+        "isbn",
+        "paper_format",
+        "binding",
+        "page_count",
+        "copies_ordered",
+        "last_order_at",
+        "updated_at",
+    )
     list_select_related = ("account", "paper_format", "binding")
     list_filter = ("binding", "paper_format")
     search_fields = ("title", "isbn", "doc_number", "account__name")
     autocomplete_fields = ("account",)
-    readonly_fields = ("created_by", "created_at", "updated_at")
+    readonly_fields = ("created_by", "created_at", "updated_at", "copies_ordered", "last_order_at")
     fieldsets = (
         (None, {"fields": ("account", "title", "doc_number")}),
         (
@@ -61,5 +72,5 @@ class ProductAdmin(AuditedAdminMixin, AccountAutocompleteMixin, admin.ModelAdmin
                 )
             },
         ),
-        (_("History"), {"fields": ("created_by", "created_at", "updated_at")}),
+        (_("History"), {"fields": ("created_by", "created_at", "updated_at", "copies_ordered", "last_order_at")}),
     )

@@ -1,14 +1,16 @@
 """What higher apps add to the library's pages, registered from their ``AppConfig.ready()``.
 
 The library sits below files and orders and imports neither (the layers in pyproject.toml). Orders
-knows which products were put into an order last and most, and the order a product page was opened
-from: it registers a provider for each here, and the library's pages show what they are given.
+knows which products were put into an order last and most, the orders a product appeared in, and the
+order a product page was opened from: it registers a provider for each here, and the library's pages
+show what they are given.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest
 
@@ -31,9 +33,12 @@ class ProductHighlights:
 
 HighlightsProvider = Callable[..., ProductHighlights]
 BackLinkProvider = Callable[..., BackLink | None]
+#: ``provider(request=..., product=...)``: a page of the orders the product appeared in (``portal.pagination``)
+ProductOrdersProvider = Callable[..., Any]
 
 _highlights: dict[str, HighlightsProvider] = {}
 _back_links: dict[str, BackLinkProvider] = {}
+_product_orders: dict[str, ProductOrdersProvider] = {}
 
 
 def register_product_highlights(name: str, provider: HighlightsProvider) -> None:
@@ -44,6 +49,18 @@ def register_product_highlights(name: str, provider: HighlightsProvider) -> None
 def register_product_back_link(parameter: str, provider: BackLinkProvider) -> None:
     """A product page asked with ``?<parameter>=<value>`` shows ``provider(request=..., value=...)``'s link."""
     _back_links[parameter] = provider
+
+
+def register_product_orders(name: str, provider: ProductOrdersProvider) -> None:
+    """``provider(request=..., product=...)`` gives the page of the orders ``product`` appeared in."""
+    _product_orders[name] = provider
+
+
+def product_orders(*, request: HttpRequest, product: Product):
+    """The page of the product's orders that the last provider registered gives (None: no app offers it)."""
+    if not _product_orders:
+        return None
+    return next(reversed(_product_orders.values()))(request=request, product=product)
 
 
 def product_highlights(*, scope) -> ProductHighlights:

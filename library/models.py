@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import search
 from portal.access import Area
 from portal.fields import NameField
 from portal.tenancy import AccountScopedQuerySet
@@ -128,20 +129,13 @@ class ProductQuerySet(AccountScopedQuerySet):
     account_path = "account"
     scope_area = Area.LIBRARY
 
-    def matching(self, text: str) -> ProductQuerySet:
-        """Every word of ``text`` must be found in the title, a file name or the ISBN, in any order."""
-        query = self
-        for word in text.split()[:8]:
-            digits = word.replace("-", "")
-            condition = (
-                models.Q(title__icontains=word)
-                | models.Q(attached_document_name__icontains=word)
-                | models.Q(files__original_name__icontains=word)
-            )
-            if digits.isdigit():
-                condition |= models.Q(isbn__contains=digits)
-            query = query.filter(models.Q(pk__in=Product.objects.filter(condition).values("pk")))
-        return query
+    def matching(self, text: str, *, scope) -> ProductQuerySet:
+        """Every word of ``text`` must be found in the title, the ISBN (10 or 13, hyphens or not), a PDF's
+        file name or the document name, in any order, a word being the start of a longer one.
+
+        Read from the portal's search documents of ``scope`` (their indexes; ``library.search`` keeps them
+        current), so the subquery holds the reader's account only, never every account's products."""
+        return self.filter(pk__in=search.matching_ids(scope, "product", text))
 
 
 class Product(models.Model):
@@ -187,6 +181,11 @@ class Product(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    #: Counters of the orders placed (not drafts, not cancelled) with this product, kept current by the
+    #: orders' services in the transaction that places, cancels or changes such an order (the library's
+    #: "last" and "most ordered" lists read them; ``upkeep`` checks them against the lines).
+    copies_ordered = models.PositiveBigIntegerField(_("copies ordered"), default=0, editable=False)
+    last_order_at = models.DateTimeField(_("last ordered"), null=True, blank=True, editable=False)
 
     objects = ProductQuerySet.as_manager()
 
@@ -197,6 +196,8 @@ class Product(models.Model):
         indexes = [
             models.Index(fields=["account", "-updated_at"], name="product_account_recent_idx"),
             models.Index(fields=["account", "isbn"], name="product_account_isbn_idx"),
+            models.Index(fields=["account", "-last_order_at", "-id"], name="product_account_lastorder_idx"),
+            models.Index(fields=["account", "-copies_ordered", "-id"], name="product_account_copies_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=within("page_count", 1, PAGE_COUNT_MAX), name="product_pages_bounded"),

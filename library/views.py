@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
@@ -12,11 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.access import customer_required
+from portal.pagination import keyset_page
 
 from . import hooks
 from .forms import ProductForm
 from .models import Product
-from .selectors import product_library
+from .selectors import LIBRARY_ORDERING, product_library
 from .services import product_save
 
 FILES_PARTIAL = "files/_product_files.html"
@@ -33,9 +33,10 @@ def _files_partial_exists() -> bool:
 @customer_required
 def product_list_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    page = Paginator(product_library(scope=request.scope, text=query), 25).get_page(request.GET.get("page"))
+    products = product_library(scope=request.scope, text=query)
+    page = keyset_page(products, params=request.GET, ordering=LIBRARY_ORDERING)
     context = {"page": page, "query": query}
-    if not query and page.number == 1:
+    if not query and not page.has_previous:
         highlights = hooks.product_highlights(scope=request.scope)
         context["recent"], context["best"] = highlights.recent, highlights.best
     return render(request, "library/list.html", context)
@@ -56,6 +57,7 @@ def product_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "back_link": back_link,
         "show_files": _files_partial_exists(),
+        "orders_page": hooks.product_orders(request=request, product=product),
     }
     return render(request, "library/product.html", context)
 

@@ -422,13 +422,14 @@ class BooksellerAdmin(ImportExportModelAdmin):
 class AddressAdminForm(PostalAddressFormMixin, forms.ModelForm):
     class Meta:
         model = Address
-        fields = ("account", *Address.ADDRESS_FIELDS, "use_count", "last_used_at", "created_at")
+        fields = ("account", *Address.ADDRESS_FIELDS, "is_hidden", "use_count", "last_used_at", "created_at")
 
 
 @admin.register(Address)
 class AddressAdmin(AuditedAdminMixin, AccountAutocompleteMixin, admin.ModelAdmin):
     form = AddressAdminForm
-    list_display = ("__str__", "account", "use_count", "last_used_at")
+    list_display = ("__str__", "account", "use_count", "last_used_at", "is_hidden")
+    list_filter = ("is_hidden",)
     list_select_related = ("account",)
     search_fields = ("company", "last_name", "city", "postcode", "account__name")
     autocomplete_fields = ("account",)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.address import PostalAddressFormMixin
 from portal.fields import NameFormField
 
-from .models import LINE_QUANTITY_MAX, MESSAGE_MAX_LENGTH, Bookseller, Order, ShippingBasket
+from .models import LINE_QUANTITY_MAX, MESSAGE_MAX_LENGTH, Address, Bookseller, Order, ShippingBasket
 
 
 class AddressBasketForm(PostalAddressFormMixin, forms.ModelForm):
@@ -82,3 +82,16 @@ class ChangesForm(forms.Form):
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class AddressBookForm(PostalAddressFormMixin, forms.ModelForm):
+    """An entry of the address book, as "My shipping addresses" edits it (the rules of an address basket,
+    applied by ``services.address_update``, each message next to its field)."""
+
+    class Meta:
+        model = Address
+        fields = list(Address.ADDRESS_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company"].help_text = _("A company name, or a last name below (at least one).")

@@ -14,11 +14,14 @@ from library.models import PRINT_QUANTITY_MAX
 from portal.access import Area
 from portal.address import PostalAddress, RecipientAddress
 from portal.fields import NameField
+from portal.search.text import document_text, query_words
 from portal.tenancy import AccountScopedQuerySet
 
 # A basket line sends at most one print run's copies of its product to its destination.
 LINE_QUANTITY_MAX = PRINT_QUANTITY_MAX
 MESSAGE_MAX_LENGTH = 5000
+#: the words kept of an address-book entry for its search (its fields are far shorter together)
+SEARCH_TEXT_MAX_LENGTH = 1000
 
 
 class IllegalTransition(Exception):
@@ -146,6 +149,7 @@ class Order(RemembersLoadedValues, models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["account", "status", "-created_at"], name="order_account_status_idx"),
+            models.Index(fields=["account", "-created_at", "-id"], name="order_account_created_idx"),
             models.Index(fields=["source", "submitted_at"], name="order_source_submitted_idx"),
             # The agenda and the statistics read an account's orders by the day placed or wished.
             models.Index(fields=["account", "submitted_at"], name="order_account_submitted_idx"),
@@ -223,21 +227,40 @@ class AddressQuerySet(AccountScopedQuerySet):
     account_path = "account"
     scope_area = Area.ADDRESSES
 
+    def in_book(self) -> AddressQuerySet:
+        """The entries the customer keeps (a deleted entry used by a basket is only hidden)."""
+        return self.filter(is_hidden=False)
+
     def matching(self, text: str) -> AddressQuerySet:
-        return self.filter(
-            _words_condition(
-                text, ("company", "first_name", "last_name", "line1", "line2", "postcode", "city", "country")
-            )
-        )
+        """Every word must start a word of the entry (a word with a digit may be found anywhere in it),
+        in any order, case and accents ignored: "turet lille", "eleve" for "Élève".
+
+        Read from ``search_text``, the entry's words normalised as the portal's search does
+        (``portal.search.text``), so it is one ``LIKE '% word%'`` per word on the rows of the account already
+        narrowed by ``visible_to`` (its ``account_id`` index), never a scan of every account's book."""
+        condition = models.Q()
+        for word in query_words(text):
+            start_of_a_word = "" if any(c.isdigit() for c in word) else " "
+            condition &= models.Q(search_text__contains=f"{start_of_a_word}{word}")
+        return self.filter(condition)
 
 
 class Address(RecipientAddress):
     """An entry of the account's address book (company or individual destination)."""
 
     account = models.ForeignKey("contacts.Account", related_name="addresses", on_delete=models.CASCADE)
+    #: how many shipping baskets go to this entry, and when one was last made with it (kept by the
+    #: orders' services; the "my 20 best" and "my 10 last" lists read them)
     use_count = models.PositiveIntegerField(_("times used"), default=0)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    is_hidden = models.BooleanField(
+        _("deleted by the customer"),
+        default=False,
+        help_text=_("Kept for the baskets that went to it, no longer shown in the address book."),
+    )
+    #: the entry's words, normalised for ``AddressQuerySet.matching`` (set by ``save``), with a leading space
+    search_text = models.CharField(_("words"), max_length=SEARCH_TEXT_MAX_LENGTH, blank=True, editable=False)
 
     objects = AddressQuerySet.as_manager()
 
@@ -245,11 +268,28 @@ class Address(RecipientAddress):
         verbose_name = _("address")
         verbose_name_plural = _("address book")
         ordering = ["-last_used_at", "-id"]
-        indexes = [models.Index(fields=["account", "-last_used_at"], name="address_account_recent_idx")]
+        indexes = [
+            models.Index(fields=["account", "-last_used_at"], name="address_account_recent_idx"),
+            models.Index(fields=["account", "-use_count", "-id"], name="address_account_best_idx"),
+        ]
 
     def __str__(self) -> str:
         who = self.company or self.person_name
         return f"{who}, {self.postcode} {self.city}"
+
+    SEARCHED_FIELDS = ("company", "first_name", "last_name", "line1", "line2", "postcode", "city", "country")
+
+    def words(self) -> str:
+        text = document_text(*(getattr(self, name) for name in self.SEARCHED_FIELDS))
+        return f" {text}"[:SEARCH_TEXT_MAX_LENGTH]
+
+    def save(self, *args, **kwargs) -> None:
+        # A derived column, not a rule: every way of saving an entry (services, admin) keeps it true.
+        self.search_text = self.words()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
 
 
 class BooksellerQuerySet(models.QuerySet):

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, Max, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,19 +18,39 @@ from portal import search
 from portal.access import Scope
 from portal.audit import Action, audit_entries_of
 from portal.ids import parse_id
+from portal.pagination import KeysetPage, keyset_page
 
 from .models import Address, BasketLine, Bookseller, Order, OrderStatus, ShippingBasket
+
+#: the orders lists' order, which ``portal.pagination`` pages by (index ``order_account_created_idx``)
+ORDER_LIST_ORDERING = ("-created_at", "-id")
 
 
 def order_list(*, scope: Scope, status: str = "", query: str = "") -> QuerySet[Order]:
     """The placed orders of the reader's account; ``query``: every word must match the order (its name,
-    number, reference, recipients or products), through the search documents."""
+    number, reference, recipients or products), through the search documents. Its totals are
+    subqueries of the select list: paged by keyset, they are computed for the rows shown only."""
     orders = Order.objects.visible_to(scope).placed().with_totals()
     if status:
         orders = orders.filter(status=status)
     if query:
         orders = orders.filter(pk__in=search.matching_ids(scope, "order", query))
-    return orders.order_by("-created_at", "-id")
+    return orders.order_by(*ORDER_LIST_ORDERING)
+
+
+def product_orders(*, scope: Scope, product: Product) -> QuerySet[Order]:
+    """The placed orders of the reader's account that had ``product`` in one of their baskets (read from
+    the product's lines, through their ``product_id`` index), with the copies of it each had."""
+    with_product = BasketLine.objects.filter(product=product).values("basket__order_id")
+    copies = (
+        BasketLine.objects.filter(product=product, basket__order=OuterRef("pk"))
+        .order_by()
+        .values("basket__order")
+        .annotate(n=Sum("quantity"))
+        .values("n")
+    )
+    orders = Order.objects.visible_to(scope).placed().filter(pk__in=with_product)
+    return orders.annotate(product_copies=Subquery(copies)).order_by(*ORDER_LIST_ORDERING)
 
 
 def drafts(*, scope: Scope) -> QuerySet[Order]:
@@ -88,6 +108,22 @@ def line_for(*, scope: Scope, pk: int) -> QuerySet[BasketLine]:
     return BasketLine.objects.visible_to(scope).filter(pk=pk).select_related("basket__order", "product")
 
 
+#: the address book's order (``portal.pagination`` pages by it)
+ADDRESS_BOOK_ORDERING = ("company", "last_name", "first_name", "id")
+
+
+def address_book(*, scope: Scope, text: str = "") -> QuerySet[Address]:
+    """The entries of the reader's address book (not the deleted ones), those matching ``text`` when given."""
+    addresses = Address.objects.visible_to(scope).in_book()
+    if text.strip():
+        addresses = addresses.matching(text)
+    return addresses.order_by(*ADDRESS_BOOK_ORDERING)
+
+
+def address_for(*, scope: Scope, pk: int) -> QuerySet[Address]:
+    return Address.objects.visible_to(scope).in_book().filter(pk=pk)
+
+
 def current_draft(*, scope: Scope) -> Order | None:
     """The account's current draft (the one changed last, as the dashboard leads back to it) with its
     baskets, or None."""
@@ -116,17 +152,19 @@ def last_lines(*, scope: Scope, product_ids: Sequence[int]) -> dict[int, BasketL
 
 
 def addresses_matching(*, scope: Scope, text: str, limit: int = 20) -> list[Address]:
-    return list(Address.objects.visible_to(scope).matching(text).order_by("-use_count", "-id")[:limit])
+    return list(Address.objects.visible_to(scope).in_book().matching(text).order_by("-use_count", "-id")[:limit])
 
 
 def addresses_recent(*, scope: Scope, limit: int = 10) -> list[Address]:
-    return list(
-        Address.objects.visible_to(scope).filter(last_used_at__isnull=False).order_by("-last_used_at", "-id")[:limit]
-    )
+    """My 10 last addresses: the entries a basket was last made with (index ``address_account_recent_idx``)."""
+    addresses = Address.objects.visible_to(scope).in_book().filter(last_used_at__isnull=False)
+    return list(addresses.order_by("-last_used_at", "-id")[:limit])
 
 
 def addresses_most_used(*, scope: Scope, limit: int = 20) -> list[Address]:
-    return list(Address.objects.visible_to(scope).filter(use_count__gt=0).order_by("-use_count", "-id")[:limit])
+    """My 20 best addresses: the entries most baskets went to (``use_count``, index ``address_account_best_idx``)."""
+    addresses = Address.objects.visible_to(scope).in_book().filter(use_count__gt=0)
+    return list(addresses.order_by("-use_count", "-id")[:limit])
 
 
 def booksellers_matching(*, text: str, limit: int = 20) -> list[Bookseller]:
@@ -139,27 +177,32 @@ def booksellers_matching(*, text: str, limit: int = 20) -> list[Bookseller]:
 # --- What the library's pages show of the orders (registered in orders.apps) -------------------
 
 
-def _with_order_stats(products: QuerySet[Product]) -> QuerySet[Product]:
-    """Annotate copies ordered and the last time the product went into an order."""
-    return products.annotate(
-        copies_ordered=Sum("basket_lines__quantity"),
-        last_ordered_at=Max("basket_lines__basket__order__created_at"),
-    )
-
-
 def products_recent(*, scope: Scope, limit: int = 10) -> list[Product]:
-    """The last products put into an order (or created, when never ordered)."""
-    products = _with_order_stats(Product.objects.visible_to(scope))
-    return list(products.order_by(F("last_ordered_at").desc(nulls_last=True), "-updated_at", "-id")[:limit])
+    """My 10 last products: those of the orders placed last (the counter ``last_order_at``, kept by
+    ``orders.counters``; index ``product_account_lastorder_idx``), never an aggregate of the lines."""
+    products = Product.objects.visible_to(scope).filter(last_order_at__isnull=False)
+    return list(products.order_by("-last_order_at", "-id")[:limit])
 
 
 def products_most_ordered(*, scope: Scope, limit: int = 20) -> list[Product]:
-    products = _with_order_stats(Product.objects.visible_to(scope)).filter(copies_ordered__gt=0)
+    """My 20 best products: the most copies ordered (the counter ``copies_ordered``; index
+    ``product_account_copies_idx``)."""
+    products = Product.objects.visible_to(scope).filter(copies_ordered__gt=0)
     return list(products.order_by("-copies_ordered", "-id")[:limit])
 
 
 def product_highlights(*, scope: Scope) -> ProductHighlights:
     return ProductHighlights(recent=products_recent(scope=scope), best=products_most_ordered(scope=scope))
+
+
+#: orders shown per page on a product's page
+PRODUCT_ORDERS_PER_PAGE = 10
+
+
+def product_orders_page(*, request: HttpRequest, product: Product) -> KeysetPage:
+    """The page of the product's orders its page shows (``library.hooks.register_product_orders``)."""
+    orders = product_orders(scope=request.scope, product=product)
+    return keyset_page(orders, params=request.GET, ordering=ORDER_LIST_ORDERING, per_page=PRODUCT_ORDERS_PER_PAGE)
 
 
 def product_back_to_order(*, request: HttpRequest, value: str) -> BackLink | None:

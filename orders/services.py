@@ -24,7 +24,7 @@ from portal.audit import Action, audit_changes, audit_record, audit_snapshot
 from portal.emails import send_templated_email
 from portal.numbering import number_next
 
-from . import search
+from . import counters, search
 from .hooks import submitted_hooks
 from .models import (
     LINE_QUANTITY_MAX,
@@ -119,7 +119,9 @@ def order_delete_draft(*, order: Order) -> None:
     if not order.is_draft:
         raise OrderNotEditable(_("Only a draft can be deleted."))
     _audit(order=order, action=Action.DELETED)
+    address_ids = list(order.baskets.exclude(address=None).values_list("address_id", flat=True))
     order.delete()
+    counters.addresses_recount(address_ids)
 
 
 @transaction.atomic
@@ -203,13 +205,22 @@ def _basket_fill(basket: ShippingBasket, *, kind: str, fields: Mapping[str, Any]
 
 
 def address_record(*, account_id: int, fields: Mapping[str, Any]) -> Address:
-    """Find the same address in the account's book or add it; count one more use."""
+    """Find the same address in the account's book (back in the book if it was deleted) or add it, and
+    date its use; the basket saved with it is counted by ``counters.addresses_recount``."""
     values = _address_values(fields)
-    address = Address.objects.filter(account_id=account_id, **values).order_by("id").first()
+    address = Address.objects.filter(account_id=account_id, **values).order_by("is_hidden", "id").first()
     if address is None:
         address = Address.objects.create(account_id=account_id, **values)
-    Address.objects.filter(pk=address.pk).update(use_count=address.use_count + 1, last_used_at=timezone.now())
+    address.last_used_at, address.is_hidden = timezone.now(), False
+    Address.objects.filter(pk=address.pk).update(last_used_at=address.last_used_at, is_hidden=False)
     return address
+
+
+def _products_follow(order: Order, product_ids) -> None:
+    """A placed order (sent back for changes, or changed by staff) that changes keeps its products'
+    counters true; a draft counts for nothing."""
+    if not order.is_draft:
+        counters.products_recount(product_ids)
 
 
 def _next_basket_position(order: Order) -> int:
@@ -237,10 +248,12 @@ def basket_save(
         basket = ShippingBasket(order=order, position=_next_basket_position(order))
     adding = basket.pk is None
     before = {} if adding else audit_snapshot(basket, AUDITED_BASKET_FIELDS)
+    previous_address_id = basket.address_id
     _basket_fill(basket, kind=kind, fields=fields)
     if kind == BasketKind.ADDRESS:
         basket.address = address_record(account_id=order.account_id, fields=fields)
     basket.save()
+    counters.addresses_recount([previous_address_id, basket.address_id])
     _touch(order)
     changes = audit_changes(before, basket, AUDITED_BASKET_FIELDS)
     if adding or changes:
@@ -290,6 +303,7 @@ def baskets_add(*, order: Order, baskets: Sequence[NewBasket]) -> list[ShippingB
         ]
     )
     search.basket_changes_indexed(order)
+    _products_follow(order, product_ids)
     _touch(order)
     if created:
         destinations = "\n".join(f"{basket.position}: {basket}" for basket in created)
@@ -313,6 +327,8 @@ def basket_duplicate(*, basket: ShippingBasket, into: Order | None = None) -> Sh
         [BasketLine(basket=copy, product_id=line.product_id, quantity=line.quantity) for line in lines]
     )
     search.basket_changes_indexed(target)
+    counters.addresses_recount([copy.address_id])
+    _products_follow(target, [line.product_id for line in lines])
     _touch(target)
     _audit(
         order=target,
@@ -327,8 +343,65 @@ def basket_duplicate(*, basket: ShippingBasket, into: Order | None = None) -> Sh
 def basket_remove(*, basket: ShippingBasket) -> None:
     _ensure_editable(basket.order)
     _audit(order=basket.order, action=BASKET_REMOVED, message=f"{basket.position}: {basket}")
+    product_ids = list(basket.lines.values_list("product_id", flat=True))
     basket.delete()
+    counters.addresses_recount([basket.address_id])
+    _products_follow(basket.order, product_ids)
     _touch(basket.order)
+
+
+# The address book ("My shipping addresses") ----------------------------------------------------------------
+
+AUDITED_ADDRESS_FIELDS = tuple(Address.ADDRESS_FIELDS)
+
+
+def _audit_address(*, address: Address, action: str, changes=None) -> None:
+    audit_record(actor=None, action=action, obj=address, account_id=address.account_id, changes=changes)
+
+
+@transaction.atomic
+def address_update(*, address: Address, fields: Mapping[str, Any]) -> Address:
+    """Change an entry of the address book. The baskets made with it keep the destination they copied.
+
+    Raises ``ValidationError`` with the errors by field (the rules of an address basket) and saves nothing."""
+    errors = basket_destination_errors(kind=BasketKind.ADDRESS, fields=fields)
+    if errors:
+        raise ValidationError(errors)
+    address = Address.objects.select_for_update().get(pk=address.pk)
+    before = audit_snapshot(address, AUDITED_ADDRESS_FIELDS)
+    for name, value in _address_values(fields).items():
+        setattr(address, name, value)
+    address.save(update_fields=list(AUDITED_ADDRESS_FIELDS))
+    changes = audit_changes(before, address, AUDITED_ADDRESS_FIELDS)
+    if changes:
+        _audit_address(address=address, action=Action.CHANGED, changes=changes)
+    return address
+
+
+@transaction.atomic
+def address_delete(*, address: Address) -> bool:
+    """Take an entry out of the address book: deleted when no basket went to it, otherwise only hidden
+    (its baskets keep naming it, for history). True when the row was deleted."""
+    address = Address.objects.select_for_update().get(pk=address.pk)
+    used = ShippingBasket.objects.filter(address=address).exists()
+    if used:
+        address.is_hidden = True
+        address.save(update_fields=["is_hidden"])
+        _audit_address(address=address, action=Action.CHANGED, changes={"is_hidden": [False, True]})
+        return False
+    _audit_address(address=address, action=Action.DELETED)
+    address.delete()
+    return True
+
+
+@transaction.atomic
+def basket_from_address(*, user: User, address: Address) -> ShippingBasket:
+    """ "+" on an entry of the address book: a new basket going to it, in the customer's current draft
+    (the one changed last), or in a new draft when there is none."""
+    draft = _current_draft_locked(account_id=address.account_id)
+    if draft is None:
+        draft = order_create_draft(user=user, account_id=address.account_id)
+    return basket_save(order=draft, kind=BasketKind.ADDRESS, fields=address.address_values())
 
 
 def _current_draft_locked(*, account_id: int) -> Order | None:
@@ -400,6 +473,7 @@ def line_add(*, basket: ShippingBasket, product: Product, quantity: int) -> Bask
         line.save(update_fields=["quantity"])
         changes = {"quantity": [line.quantity - quantity, line.quantity]}
         _audit(order=basket.order, action=LINE_CHANGED, changes=changes, message=str(product))
+    _products_follow(basket.order, [product.pk])
     _touch(basket.order)
     return line
 
@@ -421,6 +495,7 @@ def line_update(*, line: BasketLine, quantity: int) -> BasketLine:
     changes = {"quantity": [line.quantity, quantity]} if line.quantity != quantity else None
     line.quantity = quantity
     line.save(update_fields=["quantity"])
+    _products_follow(line.basket.order, [line.product_id])
     _touch(line.basket.order)
     if changes:
         _audit(order=line.basket.order, action=LINE_CHANGED, changes=changes, message=str(line.product))
@@ -437,6 +512,7 @@ def line_remove(*, line: BasketLine) -> None:
         message=str(line.product),
     )
     line.delete()
+    _products_follow(line.basket.order, [line.product_id])
     _touch(line.basket.order)
 
 
@@ -484,6 +560,7 @@ def _order_submit(
     order.submitter_email = submitter_email
     order.save(update_fields=[*fields, "submitter_name", "submitter_email"])
     _record_change(order=order, from_status=from_status, by=by, message=message, at=now)
+    counters.order_products_recount(order.pk)
     for hook in submitted_hooks():
         hook(order)
     return order
@@ -545,6 +622,8 @@ def order_move(
         fields.append("tracking_reference")
     order.save(update_fields=fields)
     _record_change(order=order, from_status=from_status, by=by, message=message.strip(), changes=tracking)
+    if to_status == OrderStatus.CANCELLED:
+        counters.order_products_recount(order.pk)
     email, language = _customer_contact(order)
     if email:
         send_templated_email(

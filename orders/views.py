@@ -16,6 +16,7 @@ from library.models import Product
 from library.selectors import product_library
 from portal.access import customer_required
 from portal.ids import parse_id
+from portal.pagination import keyset_page
 
 from . import selectors, services
 from .forms import BASKET_FORMS, AddressBasketForm, OrderNameForm, QuantityForm
@@ -328,7 +329,8 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
         status = ""
     query = request.GET.get("q", "").strip()[:200]
     orders = selectors.order_list(scope=request.scope, status=status, query=query)
-    page = Paginator(orders, 25).get_page(request.GET.get("page"))
+    # By keyset: any page reads its 25 rows through the index and computes their totals only.
+    page = keyset_page(orders, params=request.GET, ordering=selectors.ORDER_LIST_ORDERING, with_count=True)
     statuses = [(value, label) for value, label in OrderStatus.choices if value != OrderStatus.DRAFT]
     context = {"page": page, "status": status, "statuses": statuses, "query": query}
     return render(request, "orders/list.html", context)

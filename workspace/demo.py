@@ -9,6 +9,7 @@ from django.utils import timezone
 from contacts.models import Account, User
 from drive.demo import demo_drive
 from library.models import Binding, PaperFormat, PaperWeight, PrintType, Product
+from orders.demo import demo_warehouse
 from orders.models import Bookseller, Order
 from subscribers.demo import demo_agency_subscribers
 from subscriptions.demo import demo_school_orders
@@ -179,4 +180,5 @@ def load_demo_data() -> int:
     created += new
     created += demo_drive(publisher, client)
     created += demo_order_history(account=publisher, user=client)
+    created += demo_warehouse(account=publisher, user=client)
     return created

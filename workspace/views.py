@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from library.models import Product
 from orders import selectors as order_selectors
 from orders import services as order_services
-from orders.models import BasketLine, Order, ShippingBasket
+from orders.models import Address, BasketLine, Order, ShippingBasket
 from portal import search
 from portal.access import customer_required
 from portal.ids import parse_id
@@ -39,6 +39,7 @@ def warehouse_view(request: HttpRequest) -> HttpResponse:
         "drafts": Order.objects.visible_to(scope).drafts().count(),
         "products": Product.objects.visible_to(scope).count(),
         "quotes": Quote.objects.visible_to(scope).count(),
+        "addresses": Address.objects.visible_to(scope).in_book().count(),
     }
     return render(request, "workspace/warehouse.html", {"counts": counts})
 

@@ -324,6 +324,12 @@ def access_letter(world):
 FORGED_UUID = "6f0c1a43-0000-4000-8000-000000000000"
 
 
+def address(world):
+    from tests.orders.factories import AddressFactory
+
+    return AddressFactory(account=world.account, company="Le Turet", city="Lille", postcode="59000")
+
+
 def _basket(world):
     return draft(world).baskets.get()
 
@@ -362,6 +368,9 @@ ROUTES: dict[str, Route] = {
     "orders:line_edit": Route(_line),
     "orders:line_delete": Route(_line, method="post", owner_statuses=(302,)),
     "library:detail": Route(product),
+    "portal:address_edit": Route(address),
+    "portal:address_delete": Route(address, method="post", owner_statuses=(302,)),
+    "portal:address_basket": Route(address, method="post", owner_statuses=(302,)),
     "files:product": Route(product, kwargs=lambda o: {"product_pk": o.pk}),
     "files:upload": Route(product, kwargs=lambda o: {"product_pk": o.pk}, method="post", owner_statuses=(400,)),
     "files:replace": Route(product_file, method="post", owner_statuses=(400,)),

@@ -9,6 +9,7 @@ from library.forms import ProductForm
 from library.isbn import MESSAGES as ISBN_MESSAGES
 from library.models import Product
 from library.services import product_save
+from orders import services as order_services
 from tests.library.factories import BindingFactory, CustomFormatFactory, PaperFormatFactory, ProductFactory
 from tests.orders.factories import LineFactory
 
@@ -107,8 +108,10 @@ def test_library_search_by_title_file_name_or_isbn(customer_client, customer):
 def test_last_and_most_ordered_products(customer_client, customer):
     often = ProductFactory(account=customer.account, title="Souvent")
     once = ProductFactory(account=customer.account, title="Une fois")
-    LineFactory(basket__order__account=customer.account, product=often, quantity=250)
-    LineFactory(basket__order__account=customer.account, product=once, quantity=1)
+    for product, quantity in ((often, 250), (once, 1)):
+        line = LineFactory(basket__order__account=customer.account, basket__order__name="N", product=product)
+        order_services.line_update(line=line, quantity=quantity)
+        order_services.order_submit(order_id=line.basket.order_id, user=customer)
     response = customer_client.get(reverse("library:list"))
     assert [p.title for p in response.context["best"]] == ["Souvent", "Une fois"]
     assert response.context["recent"][0].title == "Une fois"
@@ -119,6 +122,8 @@ def test_library_pagination_and_empty_state(customer_client, customer):
     response = customer_client.get(reverse("library:list"))
     assert "Votre bibliothèque est vide" in response.content.decode()
     Product.objects.bulk_create(Product(account=customer.account, title=f"Livre {i}") for i in range(30))
-    response = customer_client.get(reverse("library:list"), {"page": 2})
+    first = customer_client.get(reverse("library:list")).context["page"]
+    response = customer_client.get(reverse("library:list") + first.next_url)
     assert len(response.context["page"].object_list) == 5
+    assert not {p.pk for p in first.object_list} & {p.pk for p in response.context["page"].object_list}
     assert customer_client.get(reverse("library:list"), {"page": "zzz"}).status_code == 200
