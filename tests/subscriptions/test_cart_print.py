@@ -28,6 +28,8 @@ def _english(client):
 
 
 def pdf_text(response) -> str:
+    if response.status_code == 302:  # a stored document is served by its signed link
+        response = response.client.get(response["Location"])
     data = b"".join(response.streaming_content)
     return subprocess.run(
         ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True

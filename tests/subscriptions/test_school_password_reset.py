@@ -146,7 +146,7 @@ def test_the_written_request_is_a_pdf_to_sign_and_staff_resolve_it(
     render_pending_documents()
     page = client.get(response["Location"])
     assert "data-document-ready" in page.content.decode()
-    pdf = client.get(reverse("subscriptions:access_letter_pdf", args=[letter.token]))
+    pdf = client.get(reverse("subscriptions:access_letter_pdf", args=[letter.token]), follow=True)
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     text = subprocess.run(
         ["pdftotext", "-", "-"], input=b"".join(pdf.streaming_content), capture_output=True, check=True
