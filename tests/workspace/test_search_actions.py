@@ -25,10 +25,10 @@ NEW = reverse("portal:search_new_basket")
 ADD = reverse("portal:search_add")
 
 
-
 @pytest.fixture(autouse=True)
 def _english(client):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the assertions read the English messages
+
 
 def placed(account, *, title="Les Gravitations", company="Librairie du Turet", city="Lille", quantity=40, days=1):
     order = OrderFactory(
