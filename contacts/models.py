@@ -142,7 +142,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     invitation_sent_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
     terms_accepted_at = models.DateTimeField(_("terms accepted"), null=True, blank=True)
     # A subscriber's own login (the subscribers app): its scope is the subscriber's, not the account's.
-    is_subscriber = models.BooleanField(_("subscriber login"), default=False, editable=False)
+    is_subscriber = models.BooleanField(_("subscriber login"), default=False, db_default=False, editable=False)
     # When the current invitation/activation link was issued: issuing a new one voids the old one.
     link_issued_at = models.DateTimeField(_("link issued"), null=True, blank=True, editable=False)
 

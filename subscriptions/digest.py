@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from portal.audit import audit_record
 from portal.emails import send_templated_email
 from portal.models import AuditEntry
+from portal.upkeep import DigestItem
+from portal.upkeep import DigestSection as StaffDigestSection
 
 from .models import SubscriptionOrder
 from .services import SHOP_TIME_ZONE
@@ -34,6 +36,18 @@ class DigestSection:
     count: int
     lines: tuple[str, ...]
     url: str
+
+
+def staff_section(section: DigestSection | None) -> StaffDigestSection | None:
+    """The same section as one of the operator's daily staff digest (``portal.upkeep.register_digest``)."""
+    if section is None:
+        return None
+    return StaffDigestSection(
+        title=section.title,
+        items=[DigestItem(text=line) for line in section.lines],
+        total=section.count,
+        more_url=section.url,
+    )
 
 
 def overdue_orders(now: datetime.datetime | None = None):

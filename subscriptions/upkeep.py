@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime
 
 from portal.upkeep import (
-    DigestItem,
-    DigestSection,
     ModelFiles,
     Progress,
     PurgeResult,
@@ -46,19 +44,11 @@ def expire_subscriptions(dry_run: bool, now: datetime.datetime, progress: Progre
     return result
 
 
-def pending_activations_section(now: datetime.datetime) -> DigestSection | None:
+def pending_activations_section(now: datetime.datetime):
     """The staff digest's section: school orders waiting for their activation for more than 72 hours."""
-    from .digest import pending_activation_digest
+    from .digest import pending_activation_digest, staff_section
 
-    section = pending_activation_digest(now)
-    if section is None:
-        return None
-    return DigestSection(
-        title=section.title,
-        items=[DigestItem(text=line) for line in section.lines],
-        total=section.count,
-        more_url=section.url,
-    )
+    return staff_section(pending_activation_digest(now))
 
 
 def register() -> None:

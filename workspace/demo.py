@@ -178,6 +178,9 @@ def load_demo_data() -> int:
         },
     )
     created += new
+    # The warehouse's history first (it is made only for an account without placed orders), then the
+    # drive's and the agenda's; the second call only recounts the "last / best" counters over them all.
+    created += demo_warehouse(account=publisher, user=client)
     created += demo_drive(publisher, client)
     created += demo_order_history(account=publisher, user=client)
     created += demo_warehouse(account=publisher, user=client)

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='is_subscriber',
-            field=models.BooleanField(default=False, editable=False, verbose_name='subscriber login'),
+            field=models.BooleanField(db_default=False, default=False, editable=False, verbose_name='subscriber login'),
         ),
     ]

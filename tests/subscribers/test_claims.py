@@ -117,3 +117,14 @@ def test_claims_open_more_than_ten_days_are_flagged_in_admin_and_the_digest(clie
 def test_no_digest_section_without_old_claims(customer, subscription):
     _open(subscription, customer)
     assert open_claims_digest() is None
+
+
+def test_old_claims_are_a_section_of_the_staff_digest(customer, subscription):
+    from portal.upkeep import digest_sections
+
+    old = _open(subscription, customer)
+    Claim.objects.filter(pk=old.pk).update(opened_at=timezone.now() - datetime.timedelta(days=11))
+    [section] = [s for s in digest_sections(now=timezone.now()) if "admin/subscribers/claim" in s.more_url]
+    assert section.total == 1 and str(old.pk) in section.items[0].text
+    Claim.objects.filter(pk=old.pk).update(opened_at=timezone.now())
+    assert not [s for s in digest_sections(now=timezone.now()) if "admin/subscribers/claim" in s.more_url]

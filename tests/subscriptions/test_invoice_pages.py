@@ -64,7 +64,7 @@ def test_the_invoice_pdf_downloads_with_its_legal_mentions(
     with django_capture_on_commit_callbacks(execute=True):
         invoice = activated_invoice(user)
     client.force_login(user)
-    response = client.get(reverse("subscriptions:invoice_pdf", args=[invoice.pk]))
+    response = client.get(reverse("subscriptions:invoice_pdf", args=[invoice.pk]), follow=True)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     path = tmp_path / "invoice.pdf"
     path.write_bytes(b"".join(response.streaming_content))
