@@ -24,7 +24,7 @@ class Command(BaseCommand):
             self.stdout.write("")
             self.stdout.write(f"  Customer space : {url}/")
             self.stdout.write(f"      client@demo.colophon.test  /  {DEMO_PASSWORD}   (Éditions du Phare)")
-            self.stdout.write(f"      lycee@demo.colophon.test   /  {DEMO_PASSWORD}   (Lycée Louis-le-Grand, UAI 0750655E)")
+            self.stdout.write(f"      lycee@demo.colophon.test   /  {DEMO_PASSWORD}   (UAI 0750655E)")
             self.stdout.write(f"      agence@demo.colophon.test  /  {DEMO_PASSWORD}   (subscription client)")
             self.stdout.write(f"      abonne@demo.colophon.test  /  {DEMO_PASSWORD}   (one of its subscribers)")
             self.stdout.write(f"  Administration : {url}/admin/")
