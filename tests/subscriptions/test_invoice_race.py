@@ -50,6 +50,15 @@ def _activated_orders(count: int) -> list[SubscriptionOrder]:
     return orders
 
 
+@pytest.fixture(autouse=True)
+def _no_rendering_in_threads(monkeypatch):
+    """The race is the numbering's and the order's lock. The PDF and its e-mail run after commit, eagerly in
+    these threads: Celery's eager chain checks a process-wide flag another thread's eager task sets, and
+    WeasyPrint must not render in threads (the documents worker is prefork). They are tested elsewhere."""
+    monkeypatch.setattr(services, "document_issue", lambda **kwargs: None)
+    monkeypatch.setattr(services, "_email_invoice", lambda invoice, document: None)
+
+
 def test_simultaneous_invoices_get_consecutive_numbers():
     if connection.vendor != "postgresql":
         pytest.skip("select_for_update only serialises on PostgreSQL")
