@@ -9,8 +9,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", 2))
 # Long uploads (PDFs up to 2 GB) stream through; the reverse proxy should buffer them.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 300))
 graceful_timeout = 30
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle a worker after this many requests (a guard against slow leaks); a restart costs a Django boot, so
+# it must stay rare under load: at 2,000 downloads a second, 2,000 would restart every worker every few seconds.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 20000))
+max_requests_jitter = max_requests // 10
 accesslog = "-"
 errorlog = "-"
 # Addresses whose X-Forwarded-Proto gunicorn believes. "*" because docker-compose publishes this
